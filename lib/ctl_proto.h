@@ -1,0 +1,64 @@
+/* Control channel between the host monitor and the guest init (PID 1).
+ *
+ * Transport: one UML serial line (ssl1=fd:N on the kernel command line,
+ * /dev/ttyS1 in raw mode inside the guest), carrying length-prefixed,
+ * versioned frames.  Container stdio rides the same channel, tagged with the
+ * process it belongs to (0 = the container process, >0 = exec sessions).
+ *
+ * The guest is hostile: the host decodes every frame with ctl_decode(), which
+ * bounds every field; it is the fuzz target for this protocol. */
+#ifndef RUNUML_CTL_PROTO_H
+#define RUNUML_CTL_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CTL_MAGIC        0x5552u   /* "RU" */
+#define CTL_VERSION      1u
+#define CTL_MAX_PAYLOAD  65536u    /* bytes in one frame */
+#define CTL_MAX_SPEC     (4u << 20)/* config.json + launch data, all chunks */
+
+enum ctl_type {
+	CTL_HELLO = 1,   /* guest->host: init is up; payload: version text */
+	CTL_SPEC,        /* host->guest: one chunk of the launch spec (JSON) */
+	CTL_SPEC_END,    /* host->guest: spec complete, prepare the process */
+	CTL_READY,       /* guest->host: process prepared, waiting for START */
+	CTL_START,       /* host->guest: exec the prepared process */
+	CTL_STDIN,       /* host->guest: stdin bytes for `proc`; empty = EOF */
+	CTL_STDOUT,      /* guest->host: stdout bytes of `proc` */
+	CTL_STDERR,      /* guest->host: stderr bytes of `proc` */
+	CTL_EXIT,        /* guest->host: `proc` ended; payload: int32 wait status */
+	CTL_SIGNAL,      /* host->guest: payload int32 signal; flags CTL_F_ALL */
+	CTL_RESIZE,      /* host->guest: payload uint16 rows, uint16 cols */
+	CTL_ERROR,       /* guest->host: payload: one-line error text */
+	CTL_LOG,         /* guest->host: init's diagnostic line for console.log */
+	CTL_TYPE_MAX
+};
+
+#define CTL_F_ALL 0x1   /* CTL_SIGNAL: every process of the container */
+
+struct ctl_hdr {
+	uint16_t magic;
+	uint8_t version;
+	uint8_t type;    /* enum ctl_type */
+	uint16_t flags;
+	uint16_t reserved;
+	uint32_t proc;   /* 0 = container process */
+	uint32_t len;    /* payload length, <= CTL_MAX_PAYLOAD */
+};
+
+#define CTL_HDR_SIZE sizeof(struct ctl_hdr)
+
+/* Decodes the frame at the start of buf.  Returns the total frame size
+ * (header + payload) when a whole valid frame is there, 0 when more bytes
+ * are needed, or -1 when the bytes cannot be a valid frame (the channel is
+ * then unusable).  *payload points into buf. */
+long ctl_decode(const uint8_t *buf, size_t len, struct ctl_hdr *hdr, const uint8_t **payload);
+
+/* Encodes a header for a payload of len bytes into out. */
+void ctl_encode_hdr(struct ctl_hdr *out, enum ctl_type type, uint32_t proc, uint16_t flags,
+		    uint32_t len);
+
+const char *ctl_type_name(unsigned type);
+
+#endif
