@@ -36,10 +36,13 @@ $(OBJDIR)/%.o: %.c
 # $(call objs,dir/a.c dir/b.c) -> object paths under $(OBJDIR)
 objs = $(patsubst %.c,$(OBJDIR)/%.o,$(1))
 
-include lib/build.mk
-include $(sort $(filter-out lib/build.mk,$(wildcard */build.mk */*/build.mk)))
+include lib/build.mk uml-config/build.mk
+include $(sort $(filter-out lib/build.mk uml-config/build.mk,$(wildcard */build.mk */*/build.mk)))
 
 all: $(ALL_TARGETS)
+host-programs: $(HOST_PROGRAMS)
+unit-tests: $(UNIT_TESTS)
+.PHONY: host-programs unit-tests
 
 deps:
 	@./scripts/deps.sh
@@ -57,7 +60,7 @@ demo: deps all
 check-asan: deps
 	$(MAKE) BUILD=build-asan CC=clang \
 	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	    EXTRA_LDFLAGS="-fsanitize=address,undefined" host-programs
+	    EXTRA_LDFLAGS="-fsanitize=address,undefined" host-programs unit-tests
 	RUNUML_BUILD=build-asan ./tests/run.sh unit
 
 install: all

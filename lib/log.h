@@ -6,6 +6,7 @@
 #define RUNUML_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum log_format { LOG_TEXT, LOG_JSON };
 enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };

@@ -18,7 +18,8 @@ struct rerr {
  * When errno_ != 0, ": strerror(errno_)" is appended.  Returns -1 or -errno_. */
 int rerr_make(struct rerr **err, int errno_, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-int rerr_vmake(struct rerr **err, int errno_, const char *fmt, va_list ap);
+int rerr_vmake(struct rerr **err, int errno_, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* Prepends "<context>: " to the message of *err.  Returns -1 or -errno_. */
 int rerr_wrap(struct rerr **err, const char *fmt, ...)

@@ -1,0 +1,42 @@
+/* runuml-init: PID 1 of the guest kernel (shipped in the initrd, never in
+ * the container image).  Shared declarations of its files:
+ *   init_main.c          boot, control channel, event loop, power-off
+ *   container_mounts.c   the container's file-system view (root, mounts, /dev)
+ *   container_process.c  the container process: credentials, limits, exec */
+#ifndef RUNUML_GUEST_H
+#define RUNUML_GUEST_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "launch_doc.h"
+#include "rerr.h"
+
+#define GUEST_NEWROOT "/newroot"
+
+/* Where the child reports: 'R' when prepared, 'E'+text on failure; EOF after
+ * a successful execve (the pipe is close-on-exec). */
+struct child_pipes {
+	int status_w;   /* child -> init */
+	int start_r;    /* init -> child: one byte = go */
+	int stdio[3];   /* the child's stdin/stdout/stderr (pipe ends or pty slave) */
+	bool terminal;
+};
+
+/* Builds the container's mount tree under GUEST_NEWROOT, in the calling
+ * process's (new) mount namespace, then moves it to / and chroots. */
+int container_mounts_setup(const struct launch_doc *d, struct rerr **err);
+
+/* Runs in the child (clone()d by init, in new mount and maybe pid
+ * namespaces).  Never returns. */
+__attribute__((noreturn)) void container_child(const struct launch_doc *d,
+					       const struct child_pipes *p);
+
+/* Writes a one-line error to the status pipe and exits 127. */
+__attribute__((noreturn)) void child_fail(int status_w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Init's diagnostics go to the kernel console (console.log on the host). */
+void guest_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,151 @@
+/* The UML kernel process: its command line and how it is started.
+ *
+ * Channels (arch/um/drivers/stdio_console.c, ssl.c, chan_user.c in 6.1):
+ *   con0=null,fd:2   the kernel console (printk, init's diagnostics) goes to
+ *                    the kernel's stderr = <state>/console.log, never to the
+ *                    container's stdout;
+ *   ssl1=fd:3        serial line 1 (/dev/ttyS1 in the guest) is the control
+ *                    channel, fd 3 = one end of a socketpair.
+ * uml_dir/umid keep UML's pid file and mconsole socket inside the state
+ * directory, so they go away with it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "monitor.h"
+
+#define MEM_DEFAULT (512LL << 20)
+#define MEM_MIN     (64LL << 20)
+#define MEM_OVERHEAD (48LL << 20) /* guest kernel + init, on top of the limit */
+
+int kernel_args_add(struct kernel_args *ka, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	if (ka->argc >= MAX_KERNEL_ARGS)
+		return -1;
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -1;
+	ka->argv[ka->argc++] = s;
+	ka->argv[ka->argc] = NULL;
+	return 0;
+}
+
+void kernel_args_free(struct kernel_args *ka)
+{
+	for (int i = 0; i < ka->argc; i++)
+		free(ka->argv[i]);
+	ka->argc = 0;
+	ka->argv[0] = NULL;
+}
+
+int kernel_base_args(struct kernel_args *ka, const char *initrd, const char *state_dir,
+		     int64_t mem_bytes, struct rerr **err)
+{
+	int64_t mem = mem_bytes > 0 ? mem_bytes + MEM_OVERHEAD : MEM_DEFAULT;
+
+	if (mem < MEM_MIN)
+		mem = MEM_MIN;
+	if (kernel_args_add(ka, "linux") < 0 ||
+	    kernel_args_add(ka, "mem=%lldM", (long long)(mem >> 20)) < 0 ||
+	    kernel_args_add(ka, "initrd=%s", initrd) < 0 ||
+	    kernel_args_add(ka, "con=null") < 0 || kernel_args_add(ka, "con0=null,fd:2") < 0 ||
+	    kernel_args_add(ka, "ssl=null") < 0 || kernel_args_add(ka, "ssl1=fd:3") < 0 ||
+	    kernel_args_add(ka, "uml_dir=%s", state_dir) < 0 || kernel_args_add(ka, "umid=uml") < 0 ||
+	    kernel_args_add(ka, "panic=-1") < 0)
+		return rerr_make(err, ENOMEM, "building the kernel command line");
+	return 0;
+}
+
+int kernel_spawn(struct kernel_proc *k, const char *kernel, struct kernel_args *ka,
+		 const char *state_dir, struct rerr **err)
+{
+	_cleanup_free_ char *console = NULL;
+	_cleanup_close_ int null_fd = -1;
+	int sv[2];
+	pid_t pid;
+
+	k->pid = -1;
+	k->ctl_fd = k->console_fd = -1;
+	if (asprintf(&console, "%s/console.log", state_dir) < 0)
+		return rerr_make(err, ENOMEM, "starting the kernel");
+	k->console_fd = open(console, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (k->console_fd < 0)
+		return rerr_make(err, errno, "cannot create `%s`", console);
+	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null_fd < 0)
+		return rerr_make(err, errno, "cannot open /dev/null");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return rerr_make(err, errno, "cannot create the control channel");
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		return rerr_make(err, e, "cannot start the kernel");
+	}
+	if (pid == 0) {
+		/* Its own session: terminal signals (^C) are the monitor's to
+		 * forward, never the kernel's to receive. */
+		setsid();
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (dup2(null_fd, 0) < 0 || dup2(k->console_fd, 1) < 0 || dup2(k->console_fd, 2) < 0 ||
+		    dup2(sv[1], 3) < 0)
+			_exit(127);
+		close_range(4, ~0U, 0);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execv(kernel, ka->argv);
+		dprintf(2, "runuml-monitor: cannot execute kernel `%s`: %s\n", kernel, strerror(errno));
+		_exit(127);
+	}
+	close(sv[1]);
+	k->pid = pid;
+	k->ctl_fd = sv[0];
+	fcntl(k->ctl_fd, F_SETFL, fcntl(k->ctl_fd, F_GETFL) | O_NONBLOCK);
+	return 0;
+}
+
+char *console_tail(const char *state_dir, int lines)
+{
+	char path[4096], buf[8192];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/console.log", state_dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return strdup("(no console output)");
+	off_t end = lseek(fd, 0, SEEK_END);
+	off_t start = end > (off_t)sizeof(buf) - 1 ? end - (off_t)sizeof(buf) + 1 : 0;
+	n = pread(fd, buf, sizeof(buf) - 1, start);
+	close(fd);
+	if (n <= 0)
+		return strdup("(no console output)");
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	char *p = buf + n;
+	for (int seen = 0; p > buf; p--)
+		if (p[-1] == '\n' && ++seen == lines)
+			break;
+	for (char *q = p; *q; q++)
+		if (*q == '\n')
+			*q = '|';
+		else if ((unsigned char)*q < 0x20)
+			*q = ' ';
+	return strdup(p);
+}

@@ -1,0 +1,34 @@
+/* runuml CLI: global options and the command table.  Each command lives in
+ * cmd_<verb>.c and has this signature; it returns the process exit status
+ * (>= 0) or < 0 with *err set (main prints it as one line and exits 1). */
+#ifndef RUNUML_CLI_H
+#define RUNUML_CLI_H
+
+#include <stdbool.h>
+
+#include "log.h"
+#include "rerr.h"
+
+struct global_opts {
+	const char *root;        /* state root, resolved (see state_root.c) */
+	const char *log_path;    /* --log, or NULL */
+	enum log_format log_format;
+	bool debug;
+	bool systemd_cgroup;
+	const char *rootless;    /* "true" | "false" | "auto" */
+	const char *libexec;     /* directory holding the helpers */
+};
+
+typedef int (*cmd_fn)(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+
+#define RUNUML_VERSION "0.1.0"
+#define OCI_SPEC_VERSION "1.2.0"
+
+/* State root: --root, else $XDG_RUNTIME_DIR/runuml when not root, else
+ * /run/runuml; created 0700 if missing. */
+int state_root_resolve(const char *flag, char **out, struct rerr **err);
+
+int cmd_run(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+int cmd_spec(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+
+#endif

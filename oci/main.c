@@ -1,0 +1,147 @@
+/* runuml: the runc-compatible command line.  Global flags are runc's
+ * (RUNC/man/runc.8.md), accepted anywhere before the command because docker
+ * prepends its runtimeArgs; each command is one cmd_<verb>.c. */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+struct command {
+	const char *name;
+	cmd_fn fn;
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "run", cmd_run, "create and run a container" },
+	{ "spec", cmd_spec, "create a new specification file" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: runuml [global options] <command> [command options] [arguments]\n\n"
+		   "runuml runs OCI containers, each inside its own User-Mode Linux kernel.\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nglobal options:\n"
+		   "  --root PATH            state directory (default /run/runuml, or\n"
+		   "                         $XDG_RUNTIME_DIR/runuml when not root)\n"
+		   "  --log PATH             log file (default stderr)\n"
+		   "  --log-format text|json log format (default text)\n"
+		   "  --debug                debug logging\n"
+		   "  --systemd-cgroup       cgroupsPath is slice:prefix:name\n"
+		   "  --rootless true|false|auto  accepted for runc compatibility\n"
+		   "  -v, --version          print the version\n"
+		   "  -h, --help             this text\n");
+}
+
+static void version(void)
+{
+	printf("runuml version %s\ncommit: %s\nspec: %s\n", RUNUML_VERSION,
+#ifdef RUNUML_COMMIT
+	       RUNUML_COMMIT,
+#else
+	       "unknown",
+#endif
+	       OCI_SPEC_VERSION);
+}
+
+static char *libexec_dir(void)
+{
+	char self[PATH_MAX], *r = NULL;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		return NULL;
+	self[n] = '\0';
+	if (asprintf(&r, "%s/../libexec/runuml", dirname(self)) < 0)
+		return NULL;
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "log-format", required_argument, NULL, 'f' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "systemd-cgroup", no_argument, NULL, 's' },
+		{ "rootless", optional_argument, NULL, 'R' },
+		{ "version", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct global_opts g = { .log_format = LOG_TEXT, .rootless = "auto" };
+	const char *root_flag = NULL;
+	struct rerr *err = NULL;
+	char *root = NULL;
+	int c, rc;
+
+	log_set_name("runuml");
+	while ((c = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': root_flag = optarg; break;
+		case 'l': g.log_path = optarg; break;
+		case 'f':
+			if (!strcmp(optarg, "json"))
+				g.log_format = LOG_JSON;
+			else if (!strcmp(optarg, "text"))
+				g.log_format = LOG_TEXT;
+			else {
+				fprintf(stderr, "runuml: invalid --log-format `%s` (use text or json)\n", optarg);
+				return 1;
+			}
+			break;
+		case 'd': g.debug = true; break;
+		case 's': g.systemd_cgroup = true; break;
+		case 'R': g.rootless = optarg ? optarg : "true"; break;
+		case 'v': version(); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+	if (log_init(g.log_path, g.log_format, g.debug) < 0) {
+		fprintf(stderr, "runuml: cannot open log file `%s`: %s\n", g.log_path, strerror(errno));
+		return 1;
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 1;
+	}
+	const char *name = argv[optind];
+	const struct command *cmd = NULL;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			cmd = &commands[i];
+	if (!cmd) {
+		log_error("unknown command `%s` (see `runuml --help`)", name);
+		return 1;
+	}
+	if (strcmp(name, "spec")) {
+		if (state_root_resolve(root_flag, &root, &err) < 0)
+			goto fail;
+		g.root = root;
+	}
+	g.libexec = libexec_dir();
+	argv += optind;
+	argc -= optind;
+	optind = 0; /* reset getopt for the command */
+	rc = cmd->fn(&g, argc, argv, &err);
+	if (rc >= 0) {
+		free(root);
+		return rc;
+	}
+fail:
+	log_error("%s", err ? err->msg : "unknown error");
+	rerr_free(err);
+	free(root);
+	return 1;
+}
