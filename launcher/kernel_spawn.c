@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -69,6 +71,30 @@ int kernel_base_args(struct kernel_args *ka, const char *initrd, const char *sta
 	return 0;
 }
 
+/* In a fresh user namespace, map the caller's ids to themselves so files
+ * the kernel creates (its memory file) keep their owner. */
+static int map_ids(uid_t uid, gid_t gid)
+{
+	char buf[64];
+	int fd, n;
+
+	fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "deny", 4) != 4)
+		return -1;
+	close(fd);
+	n = snprintf(buf, sizeof(buf), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+	fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, (size_t)n) != n)
+		return -1;
+	close(fd);
+	n = snprintf(buf, sizeof(buf), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+	fd = open("/proc/self/gid_map", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, (size_t)n) != n)
+		return -1;
+	close(fd);
+	return 0;
+}
+
 int kernel_spawn(struct kernel_proc *k, const char *kernel, struct kernel_args *ka,
 		 const char *state_dir, struct rerr **err)
 {
@@ -89,7 +115,16 @@ int kernel_spawn(struct kernel_proc *k, const char *kernel, struct kernel_args *
 		return rerr_make(err, errno, "cannot open /dev/null");
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return rerr_make(err, errno, "cannot create the control channel");
-	pid = fork();
+	/* The kernel is PID 1 of its own PID namespace: when it goes, for
+	 * whatever reason, the host kernel kills every process it made (its
+	 * helpers and one ptraced host process per guest address space).
+	 * Without privilege a user namespace makes that possible. */
+	unsigned long flags = CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD;
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	if (uid != 0)
+		flags |= CLONE_NEWUSER;
+	pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
 	if (pid < 0) {
 		int e = errno;
 		close(sv[0]);
@@ -101,6 +136,11 @@ int kernel_spawn(struct kernel_proc *k, const char *kernel, struct kernel_args *
 		 * forward, never the kernel's to receive. */
 		setsid();
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if ((flags & CLONE_NEWUSER) && map_ids(uid, gid) < 0) {
+			dprintf(k->console_fd, "runuml-monitor: cannot map ids in the kernel's user "
+				"namespace: %s\n", strerror(errno));
+			_exit(127);
+		}
 		if (dup2(null_fd, 0) < 0 || dup2(k->console_fd, 1) < 0 || dup2(k->console_fd, 2) < 0 ||
 		    dup2(sv[1], 3) < 0)
 			_exit(127);
