@@ -17,6 +17,7 @@
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -95,6 +96,31 @@ static int map_ids(uid_t uid, gid_t gid)
 	return 0;
 }
 
+/* PID 1 of the kernel's PID namespace.  The kernel itself cannot be PID 1:
+ * UML ends a panic with abort(), and a namespace's init ignores signals it
+ * sends itself.  This reaper runs the kernel, reaps whatever UML orphans,
+ * and exits with the kernel's status -- taking the namespace, and so every
+ * process of the sandbox, with it. */
+static __attribute__((noreturn)) void pid_ns_reaper(const char *kernel, char **argv)
+{
+	int status;
+	pid_t kpid = fork(), p;
+
+	if (kpid < 0)
+		_exit(127);
+	if (kpid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		execv(kernel, argv);
+		dprintf(2, "runuml-monitor: cannot execute kernel `%s`: %s\n", kernel, strerror(errno));
+		_exit(127);
+	}
+	close_range(0, ~0U, 0);
+	while ((p = wait(&status)) != kpid)
+		if (p < 0 && errno != EINTR)
+			_exit(127);
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
 int kernel_spawn(struct kernel_proc *k, const char *kernel, struct kernel_args *ka,
 		 const char *state_dir, struct rerr **err)
 {
@@ -148,9 +174,7 @@ int kernel_spawn(struct kernel_proc *k, const char *kernel, struct kernel_args *
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		execv(kernel, ka->argv);
-		dprintf(2, "runuml-monitor: cannot execute kernel `%s`: %s\n", kernel, strerror(errno));
-		_exit(127);
+		pid_ns_reaper(kernel, ka->argv);
 	}
 	close(sv[1]);
 	k->pid = pid;
@@ -178,6 +202,19 @@ char *console_tail(const char *state_dir, int lines)
 	buf[n] = '\0';
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		buf[--n] = '\0';
+	/* A panic says more than the stack trace after it. */
+	static const char *const causes[] = { "Kernel panic", "BUG:", "Oops", "runuml-init:" };
+	for (size_t i = 0; i < sizeof(causes) / sizeof(causes[0]); i++) {
+		char *hit = NULL, *q = buf;
+		while ((q = strstr(q, causes[i])))
+			hit = q++;
+		if (hit) {
+			char *eol = strchr(hit, '\n');
+			if (eol)
+				*eol = '\0';
+			return strdup(hit);
+		}
+	}
 	char *p = buf + n;
 	for (int seen = 0; p > buf; p--)
 		if (p[-1] == '\n' && ++seen == lines)

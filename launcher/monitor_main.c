@@ -76,6 +76,20 @@ static char *helper_path(const char *name)
 	return r;
 }
 
+/* RUNUML_KERNEL_ARGS: extra kernel arguments for debugging (e.g.
+ * "initcall_debug loglevel=8"), appended after ours. */
+static int add_extra_kernel_args(struct kernel_args *ka, struct rerr **err)
+{
+	const char *env = getenv("RUNUML_KERNEL_ARGS");
+	_cleanup_free_ char *copy = env ? strdup(env) : NULL;
+	char *save = NULL;
+
+	for (char *a = copy ? strtok_r(copy, " \t", &save) : NULL; a; a = strtok_r(NULL, " \t", &save))
+		if (kernel_args_add(ka, "%s", a) < 0)
+			return rerr_make(err, 0, "too many kernel arguments in RUNUML_KERNEL_ARGS");
+	return 0;
+}
+
 static void stop_kernel(struct kernel_proc *k)
 {
 	struct timespec pause = { 0, 10 * 1000 * 1000 };
@@ -146,6 +160,8 @@ int main(int argc, char **argv)
 		goto fail;
 	}
 	if (kernel_base_args(&ka, initrd, o.state_dir, spec->memory_limit, &err) < 0)
+		goto fail;
+	if (add_extra_kernel_args(&ka, &err) < 0)
 		goto fail;
 	if (transport_prepare(&t, spec, bundle, o.state_dir, &ka, &err) < 0)
 		goto fail;
