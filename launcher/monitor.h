@@ -5,7 +5,8 @@
  *   monitor_main.c       arguments, set-up order, tear-down
  *   rootfs_transport.c   how host files reach the guest (one interface)
  *   kernel_spawn.c       kernel command line and process
- *   stdio_relay.c        the control-channel event loop
+ *   event_loop.c         the event loop: guest channel, host stdio, signals
+ *   mon_server.c         monitor.sock: start/kill/exec/pause requests
  *   exit_status.c        exiting with the container's wait status */
 #ifndef RUNUML_MONITOR_H
 #define RUNUML_MONITOR_H
@@ -14,6 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ctl_chan.h"
 #include "launch_doc.h"
 #include "oci_spec.h"
 #include "rerr.h"
@@ -55,15 +57,63 @@ int kernel_spawn(struct kernel_proc *k, const char *kernel, struct kernel_args *
 /* The last lines of console.log, joined into one line. */
 char *console_tail(const char *state_dir, int lines);
 
-/* --- stdio_relay.c --------------------------------------------------------- */
+/* --- event_loop.c / mon_server.c -------------------------------------------
+ * One single-threaded loop serves the guest control channel, the
+ * container's host stdio, forwarded signals and the monitor socket. */
+#define MAX_CLIENTS 64
+
 struct relay_result {
 	bool exited;          /* the container process ended */
 	int wait_status;
 	char *error;          /* guest-reported error (exec failure…) */
 	bool kernel_died;     /* the kernel exited before the container ended */
 };
-int relay_run(struct kernel_proc *k, const char *launch_doc, struct relay_result *res,
-	      struct rerr **err);
+
+struct mon_client {
+	int fd;               /* -1: free slot */
+	struct ctl_chan ch;
+	uint32_t proc;        /* exec session routed to this client, 0: none */
+	bool exec_detached;   /* stdio not relayed (exec -d without fds) */
+};
+
+struct monitor;
+/* Called once the guest reports the process prepared; returns < 0 (with
+ * *err) to abort the container (a failing create-time hook). */
+typedef int (*prepared_fn)(struct monitor *m, struct rerr **err);
+/* Called when a client asks to start the container (create mode). */
+typedef int (*start_fn)(struct monitor *m, struct rerr **err);
+
+struct monitor {
+	struct kernel_proc *k;
+	const char *doc;
+	bool autostart;             /* run: start as soon as prepared */
+	int listen_fd;              /* monitor.sock, or -1 */
+	int io_in, io_out, io_err;  /* the container's stdio on the host */
+	bool io_tty;                /* io_* is one pty slave */
+	prepared_fn on_prepared;
+	start_fn on_started;
+	void *user;
+
+	struct ctl_chan ch;
+	bool hello, prepared, started, stdin_open, paused;
+	uint32_t next_proc;
+	struct mon_client clients[MAX_CLIENTS];
+	struct relay_result res;
+};
+
+int monitor_loop(struct monitor *m, struct rerr **err);
+/* Starts a prepared container (the `start` request). */
+int monitor_start(struct monitor *m, struct rerr **err);
+/* mon_server.c */
+int mon_listen(const char *state_dir, struct rerr **err);
+void mon_accept(struct monitor *m);
+void mon_client_input(struct monitor *m, struct mon_client *c);
+void mon_client_close(struct mon_client *c);
+/* Routes a guest frame for an exec session to its client. */
+void mon_route_exec_frame(struct monitor *m, const struct ctl_hdr *h, const uint8_t *pl);
+/* Sends the container a signal (all: every process). */
+void monitor_signal(struct monitor *m, int sig, bool all);
+int monitor_pause(struct monitor *m, bool pause);
 
 /* --- exit_status.c --------------------------------------------------------- */
 __attribute__((noreturn)) void exit_like(int wait_status);

@@ -1,36 +1,55 @@
 /* runuml-monitor: one per container (see monitor.h).
  *
- *   runuml-monitor --state-dir DIR --bundle DIR --id ID
- *                  [--log FILE] [--log-format text|json] [--debug] [--keep]
+ *   runuml-monitor --state-dir DIR --bundle DIR --id ID [--mode run|create]
+ *                  [--ready-fd N] [--console-fd N] [--log FILE]
+ *                  [--log-format text|json] [--debug] [--keep]
  *
- * Started by `runuml run` (exec'd, so it inherits the caller's stdio and
- * its exit status is the container's).  It owns the state directory, which
- * it removes when the container is gone unless --keep is given. */
+ * `run`: exec'd by `runuml run`; inherits the caller's stdio, starts the
+ * process as soon as it is prepared, exits with its status and removes the
+ * state directory (unless --keep).
+ * `create`: started (double-forked) by `runuml create`; writes "ok" or
+ * "error: <msg>" to --ready-fd once the process is prepared and the
+ * create-time hooks ran, then waits for `start` on monitor.sock; exits with
+ * the container's status and leaves the state (status stopped) for
+ * `runuml delete`. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "fsutil.h"
+#include "hooks.h"
 #include "log.h"
 #include "monitor.h"
+#include "state_file.h"
 
 #define POWEROFF_GRACE_MS 10000
 
 struct monitor_opts {
 	const char *state_dir, *bundle, *id, *log_path;
 	enum log_format log_format;
-	bool debug, keep;
+	bool debug, keep, create;
+	int ready_fd, console_fd;
+};
+
+struct monitor_ctx {
+	struct monitor_opts *o;
+	struct oci_spec *spec;
+	struct container_state st;
+	int state_dirfd;
 };
 
 static int parse_args(int argc, char **argv, struct monitor_opts *o)
@@ -39,6 +58,9 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o)
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "bundle", required_argument, NULL, 'b' },
 		{ "id", required_argument, NULL, 'i' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "ready-fd", required_argument, NULL, 'r' },
+		{ "console-fd", required_argument, NULL, 'c' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "log-format", required_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
@@ -52,6 +74,9 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o)
 		case 's': o->state_dir = optarg; break;
 		case 'b': o->bundle = optarg; break;
 		case 'i': o->id = optarg; break;
+		case 'm': o->create = !strcmp(optarg, "create"); break;
+		case 'r': o->ready_fd = atoi(optarg); break;
+		case 'c': o->console_fd = atoi(optarg); break;
 		case 'l': o->log_path = optarg; break;
 		case 'f': o->log_format = strcmp(optarg, "json") ? LOG_TEXT : LOG_JSON; break;
 		case 'd': o->debug = true; break;
@@ -115,24 +140,119 @@ static void remove_state_dir(const char *dir)
 		log_warn("cannot remove state directory `%s`: %s", dir, strerror(errno));
 }
 
+static void save_state(struct monitor_ctx *c, enum container_status s)
+{
+	struct rerr *err = NULL;
+
+	c->st.status = s;
+	if (state_file_write(c->state_dirfd, &c->st, &err) < 0) {
+		log_warn("%s", err->msg);
+		rerr_free(err);
+	}
+}
+
+static int run_hooks(struct monitor_ctx *c, enum oci_hook_kind kind, struct rerr **err)
+{
+	_cleanup_free_ char *json = NULL;
+
+	if (!c->spec->n_hooks[kind])
+		return 0;
+	json = hooks_state_json(&c->st);
+	if (!json)
+		return rerr_make(err, ENOMEM, "running hooks");
+	return hooks_run(c->spec, kind, json, err);
+}
+
+/* implements monitor.on_prepared: the create-time hooks, then "created" */
+static int on_prepared(struct monitor *m, struct rerr **err)
+{
+	struct monitor_ctx *c = m->user;
+
+	c->st.status = ST_CREATED;
+	if (run_hooks(c, OCI_HOOK_PRESTART, err) < 0 || run_hooks(c, OCI_HOOK_CREATE_RUNTIME, err) < 0 ||
+	    run_hooks(c, OCI_HOOK_CREATE_CONTAINER, err) < 0)
+		return -1;
+	save_state(c, ST_CREATED);
+	if (c->o->ready_fd >= 0) {
+		(void)!write(c->o->ready_fd, "ok\n", 3);
+		close(c->o->ready_fd);
+		c->o->ready_fd = -1;
+	}
+	return 0;
+}
+
+/* implements monitor.on_started */
+static int on_started(struct monitor *m, struct rerr **err)
+{
+	struct monitor_ctx *c = m->user;
+	struct rerr *herr = NULL;
+
+	save_state(c, ST_RUNNING);
+	/* startContainer runs inside the container in runc; a VM's guest has
+	 * no host paths, so it runs on the host like poststart.  Failures
+	 * after start only warn (runtime-spec). */
+	if (run_hooks(c, OCI_HOOK_START_CONTAINER, &herr) < 0 ||
+	    run_hooks(c, OCI_HOOK_POSTSTART, &herr) < 0) {
+		log_warn("%s", herr->msg);
+		rerr_free(herr);
+	}
+	return 0;
+}
+
+/* The container's network namespace is the monitor's: docker's
+ * libnetwork-setkey hook and CNI plugins use /proc/<pid>/ns/net of the pid
+ * in the state, which is ours (oci-cli-contract B2.8). */
+static int enter_network_namespace(const struct oci_spec *spec, struct rerr **err)
+{
+	const char *path = spec->ns_path[OCI_NS_NETWORK];
+
+	if (!spec->ns[OCI_NS_NETWORK])
+		return 0;
+	if (path) {
+		_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
+			return rerr_make(err, errno, "cannot join network namespace `%s`", path);
+		return 0;
+	}
+	if (geteuid() != 0)
+		return 0; /* rootless: the guest's network is user-mode anyway */
+	if (unshare(CLONE_NEWNET) < 0)
+		return rerr_make(err, errno, "cannot create a network namespace");
+	return 0;
+}
+
+static void report_ready_error(struct monitor_opts *o, const char *msg)
+{
+	if (o->ready_fd < 0)
+		return;
+	dprintf(o->ready_fd, "error: %s\n", msg);
+	close(o->ready_fd);
+	o->ready_fd = -1;
+}
+
 int main(int argc, char **argv)
 {
-	struct monitor_opts o = { .log_format = LOG_TEXT };
+	struct monitor_opts o = { .log_format = LOG_TEXT, .ready_fd = -1, .console_fd = -1 };
 	struct kernel_proc k = { .pid = -1, .ctl_fd = -1, .console_fd = -1 };
 	struct kernel_args ka = { .argc = 0 };
 	struct transport t = { .helper = -1 };
-	struct relay_result res = { 0 };
+	struct monitor m = { .k = &k, .listen_fd = -1, .io_in = 0, .io_out = 1, .io_err = 2 };
+	struct monitor_ctx ctx = { .o = &o, .state_dirfd = -1 };
 	struct rerr *err = NULL;
 	_cleanup_free_ char *raw = NULL, *doc = NULL, *kernel = NULL, *initrd = NULL;
-	_cleanup_free_ char *bundle = NULL;
-	struct oci_spec *spec = NULL;
+	_cleanup_free_ char *bundle = NULL, *rootfs = NULL;
+	_cleanup_free_ char *failure = NULL;
+	struct termios saved_tty;
+	bool tty_raw = false;
+	char created[64];
 	size_t raw_len = 0;
 	int rc = 1;
 
 	log_set_name("runuml");
 	if (parse_args(argc, argv, &o) < 0) {
 		fprintf(stderr, "usage: runuml-monitor --state-dir DIR --bundle DIR --id ID "
-			"[--log FILE] [--log-format text|json] [--debug] [--keep]\n");
+			"[--mode run|create] [--ready-fd N] [--console-fd N] [--log FILE] "
+			"[--log-format text|json] [--debug] [--keep]\n");
 		return 2;
 	}
 	if (log_init(o.log_path, o.log_format, o.debug) < 0) {
@@ -140,15 +260,34 @@ int main(int argc, char **argv)
 		remove_state_dir(o.state_dir);
 		return 1;
 	}
+	if (o.create) /* stdio belongs to the container now; errors go to --ready-fd */
+		log_set_stderr(false);
 	/* Guest processes orphaned by the kernel come back to us, not to init. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 
+	ctx.state_dirfd = open(o.state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	bundle = abs_path(o.bundle, &err);
-	if (!bundle)
+	if (ctx.state_dirfd < 0 && !err)
+		rerr_make(&err, errno, "cannot open state directory `%s`", o.state_dir);
+	if (err)
 		goto fail;
-	spec = oci_spec_load(bundle, true, &raw, &raw_len, &err);
-	if (!spec)
+	ctx.spec = oci_spec_load(bundle, true, &raw, &raw_len, &err);
+	if (!ctx.spec)
 		goto fail;
+	if (ctx.spec->root_path[0] == '/')
+		rootfs = strdup(ctx.spec->root_path);
+	else if (asprintf(&rootfs, "%s/%s", bundle, ctx.spec->root_path) < 0)
+		rootfs = NULL;
+	struct passwd *pw = getpwuid(geteuid());
+	rfc3339_now(created, sizeof(created));
+	ctx.st = (struct container_state){
+		.id = strdup(o.id), .bundle = strdup(bundle), .rootfs = rootfs ? strdup(rootfs) : NULL,
+		.created = strdup(created), .owner = strdup(pw ? pw->pw_name : ""),
+		.pid = getpid(), .pid_start = proc_start_time(getpid()), .status = ST_CREATING,
+		.annotations = ctx.spec->annotations,
+	};
+	save_state(&ctx, ST_CREATING);
+
 	kernel = helper_path("linux");
 	initrd = helper_path("initrd.img");
 	if (!kernel || !initrd) {
@@ -159,26 +298,49 @@ int main(int argc, char **argv)
 		rerr_make(&err, errno, "cannot use kernel `%s`", kernel);
 		goto fail;
 	}
-	if (kernel_base_args(&ka, initrd, o.state_dir, spec->memory_limit, &err) < 0)
+	if (enter_network_namespace(ctx.spec, &err) < 0)
 		goto fail;
-	if (add_extra_kernel_args(&ka, &err) < 0)
-		goto fail;
-	if (transport_prepare(&t, spec, bundle, o.state_dir, &ka, &err) < 0)
+	if (kernel_base_args(&ka, initrd, o.state_dir, ctx.spec->memory_limit, &err) < 0 ||
+	    add_extra_kernel_args(&ka, &err) < 0 ||
+	    transport_prepare(&t, ctx.spec, bundle, o.state_dir, &ka, &err) < 0)
 		goto fail;
 	doc = launch_doc_build(&t.root, t.binds, t.n_binds, raw, raw_len, &err);
 	if (!doc)
 		goto fail;
+	m.listen_fd = mon_listen(o.state_dir, &err);
+	if (m.listen_fd < 0)
+		goto fail;
+
+	/* The container's terminal: the pty slave `create` made for the
+	 * console socket, or (run) the caller's own terminal. */
+	if (ctx.spec->process.terminal && o.console_fd >= 0) {
+		m.io_in = m.io_out = m.io_err = o.console_fd;
+		m.io_tty = true;
+	} else if (ctx.spec->process.terminal && isatty(0)) {
+		m.io_tty = true;
+	}
+	if (m.io_tty && tcgetattr(m.io_in, &saved_tty) == 0) {
+		struct termios raw_tty = saved_tty;
+		cfmakeraw(&raw_tty);
+		tty_raw = tcsetattr(m.io_in, TCSANOW, &raw_tty) == 0;
+	}
+
 	if (kernel_spawn(&k, kernel, &ka, o.state_dir, &err) < 0)
 		goto fail;
 	log_debug("kernel started, pid %d", (int)k.pid);
 
-	if (relay_run(&k, doc, &res, &err) < 0)
+	m.doc = doc;
+	m.autostart = !o.create;
+	m.on_prepared = on_prepared;
+	m.on_started = on_started;
+	m.user = &ctx;
+	if (monitor_loop(&m, &err) < 0)
 		goto fail;
-	if (res.error) {
-		rerr_make(&err, 0, "unable to start container process: %s", res.error);
+	if (m.res.error) {
+		rerr_make(&err, 0, "unable to start container process: %s", m.res.error);
 		goto fail;
 	}
-	if (res.kernel_died || !res.exited) {
+	if (m.res.kernel_died || !m.res.exited) {
 		_cleanup_free_ char *tail = console_tail(o.state_dir, 6);
 		rerr_make(&err, 0, "the guest kernel stopped before the container process ended; "
 			  "console: %s", tail);
@@ -187,29 +349,47 @@ int main(int argc, char **argv)
 	rc = 0;
 fail:
 	if (err) {
-		/* a boot failure quotes the console so the cause is on one line */
-		if (k.pid > 0 && !res.exited && !res.error && !strstr(err->msg, "console:")) {
+		if (k.pid > 0 && !m.res.exited && !m.res.error && !strstr(err->msg, "console:")) {
 			_cleanup_free_ char *tail = console_tail(o.state_dir, 4);
-			log_error("%s; console: %s", err->msg, tail);
-		} else {
-			log_error("%s", err->msg);
+			if (asprintf(&failure, "%s; console: %s", err->msg, tail) < 0)
+				failure = NULL;
 		}
+		if (!failure)
+			failure = strdup(err->msg);
+		log_error("%s", failure ? failure : err->msg);
 		rerr_free(err);
 	}
-	if (k.pid > 0 && (rc != 0 || !res.exited))
+	if (tty_raw)
+		tcsetattr(m.io_in, TCSANOW, &saved_tty);
+	if (k.pid > 0 && (rc != 0 || !m.res.exited))
 		kill(k.pid, SIGKILL);
 	stop_kernel(&k);
 	if (k.ctl_fd >= 0)
 		close(k.ctl_fd);
 	if (k.console_fd >= 0)
 		close(k.console_fd);
+	if (m.listen_fd >= 0) {
+		close(m.listen_fd);
+		unlinkat(ctx.state_dirfd, "monitor.sock", 0);
+	}
 	transport_release(&t);
 	kernel_args_free(&ka);
-	oci_spec_free(spec);
-	free(res.error);
-	if (!o.keep)
+	if (ctx.state_dirfd >= 0) {
+		ctx.st.has_exit = rc == 0;
+		ctx.st.exit_status = m.res.wait_status;
+		if (ctx.st.id)
+			save_state(&ctx, ST_STOPPED);
+	}
+	ctx.st.annotations = NULL; /* owned by the spec */
+	container_state_clear(&ctx.st);
+	oci_spec_free(ctx.spec);
+	free(m.res.error);
+	/* a create that never reached "created" leaves nothing behind */
+	if ((!o.create && !o.keep) || (o.create && o.ready_fd >= 0))
 		remove_state_dir(o.state_dir);
+	if (o.ready_fd >= 0) /* last: `runuml create` returns once this is read */
+		report_ready_error(&o, failure ? failure : "the container ended before it was created");
 	if (rc == 0)
-		exit_like(res.wait_status);
+		exit_like(m.res.wait_status);
 	return 1;
 }

@@ -42,7 +42,9 @@ const char *ctl_type_name(unsigned type)
 		[CTL_READY] = "READY", [CTL_START] = "START", [CTL_STDIN] = "STDIN",
 		[CTL_STDOUT] = "STDOUT", [CTL_STDERR] = "STDERR", [CTL_EXIT] = "EXIT",
 		[CTL_SIGNAL] = "SIGNAL", [CTL_RESIZE] = "RESIZE", [CTL_ERROR] = "ERROR",
-		[CTL_LOG] = "LOG",
+		[CTL_LOG] = "LOG", [CTL_EXEC] = "EXEC", [CTL_STARTED] = "STARTED",
+		[CTL_M_START] = "M_START", [CTL_M_EXEC] = "M_EXEC", [CTL_M_PAUSE] = "M_PAUSE",
+		[CTL_M_RESUME] = "M_RESUME", [CTL_M_PS] = "M_PS", [CTL_M_OK] = "M_OK",
 	};
 	return type < CTL_TYPE_MAX && names[type] ? names[type] : "UNKNOWN";
 }

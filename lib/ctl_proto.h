@@ -32,10 +32,24 @@ enum ctl_type {
 	CTL_RESIZE,      /* host->guest: payload uint16 rows, uint16 cols */
 	CTL_ERROR,       /* guest->host: payload: one-line error text */
 	CTL_LOG,         /* guest->host: init's diagnostic line for console.log */
+	CTL_EXEC,        /* host->guest: run another process (`proc` = its id,
+			  * > 0); payload: the OCI process JSON */
+	CTL_STARTED,     /* guest->host: `proc` is running; payload int32 guest pid */
+
+	/* Monitor socket (<state>/<id>/monitor.sock), runuml CLI <-> monitor.
+	 * Requests carry CTL_SIGNAL and CTL_RESIZE too; an exec connection
+	 * then carries that process's STDIN/STDOUT/STDERR/EXIT/ERROR. */
+	CTL_M_START,     /* cli->monitor: start the created container */
+	CTL_M_EXEC,      /* cli->monitor: payload process JSON; flags CTL_F_TTY */
+	CTL_M_PAUSE,     /* cli->monitor: freeze every process of the sandbox */
+	CTL_M_RESUME,    /* cli->monitor: thaw it */
+	CTL_M_PS,        /* cli->monitor: reply payload: JSON array of host pids */
+	CTL_M_OK,        /* monitor->cli: request done; payload depends on it */
 	CTL_TYPE_MAX
 };
 
 #define CTL_F_ALL 0x1   /* CTL_SIGNAL: every process of the container */
+#define CTL_F_TTY 0x2   /* CTL_M_EXEC: the client passed a pty slave fd */
 
 struct ctl_hdr {
 	uint16_t magic;
