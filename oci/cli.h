@@ -29,6 +29,19 @@ typedef int (*cmd_fn)(const struct global_opts *g, int argc, char **argv, struct
 int state_root_resolve(const char *flag, char **out, struct rerr **err);
 
 int cmd_run(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+int cmd_create(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+int cmd_start(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+int cmd_state(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+int cmd_kill(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+int cmd_delete(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+int cmd_list(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+int cmd_ps(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+int cmd_pause(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+int cmd_resume(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+
+/* create (and, for run --detach, start) a detached container. */
+int create_and_maybe_start(const struct global_opts *g, const char *id, const char *bundle,
+			   const char *pid_file, const char *console, bool start, struct rerr **err);
 int cmd_spec(const struct global_opts *g, int argc, char **argv, struct rerr **err);
 
 #endif

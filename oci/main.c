@@ -19,7 +19,16 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "create", cmd_create, "create a container" },
+	{ "start", cmd_start, "start the process of a created container" },
 	{ "run", cmd_run, "create and run a container" },
+	{ "state", cmd_state, "output the state of a container" },
+	{ "kill", cmd_kill, "send a signal to the container's process" },
+	{ "delete", cmd_delete, "delete a container and what it holds" },
+	{ "list", cmd_list, "list containers" },
+	{ "ps", cmd_ps, "host processes of a container" },
+	{ "pause", cmd_pause, "freeze every process of a container" },
+	{ "resume", cmd_resume, "thaw a paused container" },
 	{ "spec", cmd_spec, "create a new specification file" },
 };
 
