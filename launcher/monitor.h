@@ -115,7 +115,5 @@ void mon_route_exec_frame(struct monitor *m, const struct ctl_hdr *h, const uint
 void monitor_signal(struct monitor *m, int sig, bool all);
 int monitor_pause(struct monitor *m, bool pause);
 
-/* --- exit_status.c --------------------------------------------------------- */
-__attribute__((noreturn)) void exit_like(int wait_status);
 
 #endif

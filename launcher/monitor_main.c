@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "exit_status.h"
 #include "fsutil.h"
 #include "hooks.h"
 #include "log.h"

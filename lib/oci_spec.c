@@ -506,6 +506,31 @@ static int parse_root(struct json_object *top, struct oci_spec *s, struct rerr *
 	return 0;
 }
 
+int oci_process_parse(const char *json, size_t len, struct oci_process *p, struct rerr **err)
+{
+	struct json_object *top = oci_json_parse(json, len, err);
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	p->umask = -1;
+	if (!top)
+		return -1;
+	r = parse_process(top, p, true, err);
+	json_object_put(top);
+	return r;
+}
+
+void oci_process_clear(struct oci_process *p)
+{
+	strv_free(p->args);
+	strv_free(p->env);
+	free(p->cwd);
+	free(p->additional_gids);
+	free(p->rlimits);
+	memset(p, 0, sizeof(*p));
+	p->umask = -1;
+}
+
 struct oci_spec *oci_spec_from_object(struct json_object *top, bool require_process,
 				      struct rerr **err)
 {
@@ -636,11 +661,7 @@ void oci_spec_free(struct oci_spec *s)
 	free(s->oci_version);
 	free(s->root_path);
 	free(s->hostname);
-	strv_free(s->process.args);
-	strv_free(s->process.env);
-	free(s->process.cwd);
-	free(s->process.additional_gids);
-	free(s->process.rlimits);
+	oci_process_clear(&s->process);
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		free(s->mounts[i].destination);
 		free(s->mounts[i].type);

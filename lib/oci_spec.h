@@ -107,6 +107,10 @@ struct oci_spec *oci_spec_load(const char *bundle, bool require_process, char **
 			       size_t *raw_len, struct rerr **err);
 void oci_spec_free(struct oci_spec *s);
 
+/* A lone process object (`exec --process FILE`, the guest's CTL_EXEC). */
+int oci_process_parse(const char *json, size_t len, struct oci_process *p, struct rerr **err);
+void oci_process_clear(struct oci_process *p);
+
 /* Value of an annotation, or NULL. */
 const char *oci_spec_annotation(const struct oci_spec *s, const char *key);
 

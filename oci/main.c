@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "start", cmd_start, "start the process of a created container" },
 	{ "run", cmd_run, "create and run a container" },
 	{ "state", cmd_state, "output the state of a container" },
+	{ "exec", cmd_exec, "run another process in a running container" },
 	{ "kill", cmd_kill, "send a signal to the container's process" },
 	{ "delete", cmd_delete, "delete a container and what it holds" },
 	{ "list", cmd_list, "list containers" },

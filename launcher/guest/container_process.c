@@ -176,12 +176,38 @@ static void setup_stdio(const struct child_pipes *p)
 			close(p->stdio[i]);
 }
 
+/* What every process of the container goes through once it sees the
+ * container's file system: limits, identity, cwd, no_new_privs, then the
+ * PATH lookup.  Returns the executable's path in `path`. */
+static void finish_process(const struct oci_process *proc, int status_w, char *path, size_t size)
+{
+	char msg[1024];
+
+	set_rlimits(proc, status_w);
+	if (proc->has_oom_score_adj) {
+		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			dprintf(fd, "%d", proc->oom_score_adj);
+			close(fd);
+		}
+	}
+	set_identity(proc, status_w);
+	umask(proc->umask >= 0 ? (mode_t)proc->umask : 022);
+	if (chdir(proc->cwd) < 0)
+		child_fail(status_w, "chdir to cwd (\"%s\") set in config.json failed: %s",
+			   proc->cwd, strerror(errno));
+	if (proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(status_w, "cannot set no_new_privs: %s", strerror(errno));
+	if (lookup_exec(proc->args[0], proc->env, path, size, msg, sizeof(msg)) < 0)
+		child_fail(status_w, "%s", msg);
+}
+
 void container_child(const struct launch_doc *d, const struct child_pipes *p)
 {
 	const struct oci_spec *s = d->spec;
 	const struct oci_process *proc = &s->process;
 	struct rerr *err = NULL;
-	char path[4096], msg[1024];
+	char path[4096];
 	char go;
 
 	setup_stdio(p);
@@ -191,23 +217,7 @@ void container_child(const struct launch_doc *d, const struct child_pipes *p)
 		child_fail(p->status_w, "cannot set hostname `%s`: %s", s->hostname, strerror(errno));
 	if (container_mounts_setup(d, &err) < 0)
 		child_fail(p->status_w, "%s", err->msg);
-	set_rlimits(proc, p->status_w);
-	if (proc->has_oom_score_adj) {
-		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			dprintf(fd, "%d", proc->oom_score_adj);
-			close(fd);
-		}
-	}
-	set_identity(proc, p->status_w);
-	umask(proc->umask >= 0 ? (mode_t)proc->umask : 022);
-	if (chdir(proc->cwd) < 0)
-		child_fail(p->status_w, "chdir to cwd (\"%s\") set in config.json failed: %s",
-			   proc->cwd, strerror(errno));
-	if (proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		child_fail(p->status_w, "cannot set no_new_privs: %s", strerror(errno));
-	if (lookup_exec(proc->args[0], proc->env, path, sizeof(path), msg, sizeof(msg)) < 0)
-		child_fail(p->status_w, "%s", msg);
+	finish_process(proc, p->status_w, path, sizeof(path));
 
 	/* prepared: wait for START (runc's exec fifo) */
 	if (write(p->status_w, "R", 1) != 1)
@@ -215,6 +225,25 @@ void container_child(const struct launch_doc *d, const struct child_pipes *p)
 	if (read(p->start_r, &go, 1) != 1)
 		_exit(127);
 	close(p->start_r);
+	execve(path, proc->args, proc->env);
+	child_fail(p->status_w, "exec: \"%s\": %s", proc->args[0], strerror(errno));
+}
+
+void exec_child(const struct oci_process *proc, const struct exec_ns *ns,
+		const struct child_pipes *p)
+{
+	static const int types[] = { CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNS };
+	char path[4096];
+
+	for (size_t i = 0; i < 3; i++)
+		if (ns->fd[i] >= 0 && setns(ns->fd[i], types[i]) < 0)
+			child_fail(p->status_w, "cannot enter the container: %s", strerror(errno));
+	/* setns(mnt) leaves us at the namespace's root; the container's root
+	 * is where its first process chrooted */
+	if (fchdir(ns->root) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		child_fail(p->status_w, "cannot enter the container's root: %s", strerror(errno));
+	setup_stdio(p);
+	finish_process(proc, p->status_w, path, sizeof(path));
 	execve(path, proc->args, proc->env);
 	child_fail(p->status_w, "exec: \"%s\": %s", proc->args[0], strerror(errno));
 }

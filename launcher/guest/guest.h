@@ -19,6 +19,7 @@
 struct child_pipes {
 	int status_w;   /* child -> init */
 	int start_r;    /* init -> child: one byte = go */
+	int start_w_parent; /* init's end of the start pipe */
 	int stdio[3];   /* the child's stdin/stdout/stderr (pipe ends or pty slave) */
 	bool terminal;
 };
@@ -31,6 +32,16 @@ int container_mounts_setup(const struct launch_doc *d, struct rerr **err);
  * namespaces).  Never returns. */
 __attribute__((noreturn)) void container_child(const struct launch_doc *d,
 					       const struct child_pipes *p);
+
+/* The container's namespaces and root, opened by init for an exec. */
+struct exec_ns {
+	int fd[3];      /* ipc, uts, mnt (-1: not separate) */
+	int root;       /* /proc/<container>/root */
+};
+
+/* An additional process in the container (runuml exec).  Never returns. */
+__attribute__((noreturn)) void exec_child(const struct oci_process *proc, const struct exec_ns *ns,
+					  const struct child_pipes *p);
 
 /* Writes a one-line error to the status pipe and exits 127. */
 __attribute__((noreturn)) void child_fail(int status_w, const char *fmt, ...)

@@ -1,8 +1,9 @@
 /* runuml-init: PID 1 of the guest.  Boots the guest side of a container:
  * opens the control line to the host monitor, receives the launch document,
  * prepares the container process in its own namespaces, starts it on
- * request, relays its stdio over the control channel, forwards signals,
- * reports how it ended, then powers the guest off.
+ * request, runs exec sessions beside it, relays every process's stdio over
+ * the control channel, forwards signals, reports how each ended, and powers
+ * the guest off when the container's first process is gone.
  *
  * Everything here is inside the sandbox: it trusts the host, and the host
  * trusts nothing it says. */
@@ -27,25 +28,18 @@
 
 #include "ctl_chan.h"
 #include "guest.h"
+#include "guest_proc.h"
 
 #define CTL_TTY "/dev/ttyS1"
-#define IO_CHUNK 65536
 
-enum phase { PH_PREPARING, PH_READY, PH_STARTED, PH_EXITED };
+enum phase { PH_PREPARING, PH_READY, PH_STARTED };
 
 struct init_state {
 	struct ctl_chan ch;
 	struct launch_doc *doc;
-	pid_t child;
 	enum phase phase;
-	int status_r, start_w;
-	int in_w;             /* child's stdin (pipe write end or pty master) */
-	int out_r, err_r;     /* child's stdout/stderr (err_r -1 with a pty) */
-	bool terminal;
-	uint8_t *in_q;        /* pending stdin bytes */
-	size_t in_q_len, in_q_off;
-	bool stdin_eof;
-	int wait_status;
+	int start_w;                 /* the container's start pipe */
+	struct gproc procs[GUEST_MAX_PROCS]; /* [0] = the container process */
 };
 
 void guest_log(const char *fmt, ...)
@@ -87,9 +81,8 @@ static __attribute__((noreturn)) void fail_boot(struct init_state *st, const cha
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	guest_log("%s", msg);
-	if (st && st->ch.in) {
+	if (st && st->ch.in)
 		ctl_chan_send(&st->ch, CTL_ERROR, 0, 0, msg, strlen(msg));
-	}
 	power_off(st);
 }
 
@@ -122,12 +115,6 @@ static int open_ctl_line(void)
 		tcsetattr(fd, TCSANOW, &t);
 	}
 	return fd;
-}
-
-static int wait_readable(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	return poll(&p, 1, -1);
 }
 
 /* HELLO, then SPEC chunks until SPEC_END. */
@@ -165,134 +152,153 @@ static struct launch_doc *receive_launch(struct init_state *st)
 		}
 		if (r < 0)
 			fail_boot(st, "malformed frame on the control line");
-		wait_readable(st->ch.fd);
+		struct pollfd p = { .fd = st->ch.fd, .events = POLLIN };
+		poll(&p, 1, -1);
 		if (ctl_chan_read(&st->ch) == 0)
 			power_off(NULL);
 	}
 }
 
-static void set_nonblock(int fd)
+static void child_reset_signals(void)
 {
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	sigset_t all;
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
-/* Creates the child's stdio, clones it into its namespaces. */
+/* The container's first process, in new mount (and pid, ipc) namespaces. */
 static void spawn_container(struct init_state *st)
 {
 	const struct oci_spec *s = st->doc->spec;
-	struct child_pipes cp = { .terminal = s->process.terminal };
-	int status[2], start[2], in[2] = { -1, -1 }, out[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	struct gproc *g = &st->procs[0];
+	struct child_pipes cp;
 	unsigned long flags = CLONE_NEWNS | SIGCHLD;
 
-	if (pipe2(status, O_CLOEXEC) < 0 || pipe2(start, O_CLOEXEC) < 0)
-		fail_boot(st, "cannot create pipes: %s", strerror(errno));
-	if (cp.terminal) {
-		int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-		if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0)
-			fail_boot(st, "cannot create a terminal: %s", strerror(errno));
-		struct winsize ws = { .ws_row = s->process.console_height,
-				      .ws_col = s->process.console_width };
-		if (ws.ws_row && ws.ws_col)
-			ioctl(m, TIOCSWINSZ, &ws);
-		int sl = open(ptsname(m), O_RDWR | O_NOCTTY | O_CLOEXEC);
-		if (sl < 0)
-			fail_boot(st, "cannot open the terminal: %s", strerror(errno));
-		cp.stdio[0] = cp.stdio[1] = cp.stdio[2] = sl;
-		st->in_w = st->out_r = m;
-		st->err_r = -1;
-	} else {
-		if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
-			fail_boot(st, "cannot create pipes: %s", strerror(errno));
-		cp.stdio[0] = in[0];
-		cp.stdio[1] = out[1];
-		cp.stdio[2] = errp[1];
-		st->in_w = in[1];
-		st->out_r = out[0];
-		st->err_r = errp[0];
-	}
-	cp.status_w = status[1];
-	cp.start_r = start[0];
-	cp.terminal = s->process.terminal;
+	g->used = true;
+	g->id = 0;
+	if (gproc_make_stdio(g, s->process.terminal, s->process.console_height,
+			     s->process.console_width, &cp) < 0)
+		fail_boot(st, "cannot create the container's stdio: %s", strerror(errno));
 	if (s->ns[OCI_NS_PID])
 		flags |= CLONE_NEWPID;
 	if (s->ns[OCI_NS_IPC])
 		flags |= CLONE_NEWIPC;
-
 	pid_t pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
 	if (pid < 0)
 		fail_boot(st, "cannot create the container process: %s", strerror(errno));
 	if (pid == 0) {
-		sigset_t all;
-		sigemptyset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-		close(status[0]);
-		close(start[1]);
+		child_reset_signals();
 		close(st->ch.fd);
-		if (!cp.terminal) {
-			close(in[1]);
-			close(out[0]);
-			close(errp[0]);
-		} else {
-			close(st->in_w);
-		}
+		close(cp.start_w_parent);
 		container_child(st->doc, &cp);
 	}
-	st->child = pid;
-	close(status[1]);
-	close(start[0]);
-	close(cp.stdio[0]);
-	if (!cp.terminal) {
-		close(cp.stdio[1]);
-		close(cp.stdio[2]);
-	}
-	st->status_r = status[0];
-	st->start_w = start[1];
-	set_nonblock(st->in_w);
-	set_nonblock(st->out_r);
-	if (st->err_r >= 0)
-		set_nonblock(st->err_r);
+	g->pid = pid;
+	st->start_w = cp.start_w_parent;
+	gproc_parent_after_fork(g, &cp);
 }
 
-static void queue_stdin(struct init_state *st, const uint8_t *p, size_t len)
+static struct gproc *find_proc(struct init_state *st, uint32_t id)
 {
-	if (st->in_w < 0)
-		return;
-	if (len == 0) {
-		st->stdin_eof = true;
-		return;
-	}
-	if (st->in_q_off == st->in_q_len)
-		st->in_q_off = st->in_q_len = 0;
-	uint8_t *n = realloc(st->in_q, st->in_q_len + len);
-	if (!n)
-		return;
-	st->in_q = n;
-	memcpy(st->in_q + st->in_q_len, p, len);
-	st->in_q_len += len;
+	for (int i = 0; i < GUEST_MAX_PROCS; i++)
+		if (st->procs[i].used && st->procs[i].id == id)
+			return &st->procs[i];
+	return NULL;
 }
 
-static void flush_stdin(struct init_state *st)
+static void exec_fail(struct init_state *st, uint32_t id, const char *msg)
 {
-	while (st->in_w >= 0 && st->in_q_off < st->in_q_len) {
-		ssize_t w = write(st->in_w, st->in_q + st->in_q_off, st->in_q_len - st->in_q_off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN)
-			return;
-		if (w <= 0) { /* reader gone: drop what is left */
-			st->in_q_off = st->in_q_len;
-			break;
-		}
-		st->in_q_off += (size_t)w;
+	int32_t ws = 255 << 8;
+
+	ctl_chan_send(&st->ch, CTL_ERROR, id, 0, msg, strlen(msg));
+	ctl_chan_send(&st->ch, CTL_EXIT, id, 0, &ws, sizeof(ws));
+}
+
+/* CTL_EXEC: another process inside the running container. */
+static void spawn_exec(struct init_state *st, uint32_t id, uint16_t flags, const uint8_t *pl,
+		       size_t len)
+{
+	struct gproc *c0 = &st->procs[0], *g = NULL;
+	struct exec_ns ns = { { -1, -1, -1 }, -1 };
+	struct oci_process proc;
+	struct rerr *err = NULL;
+	struct child_pipes cp;
+	char path[64];
+	int self_pidns = -1, pidns = -1;
+
+	if (id == 0 || find_proc(st, id))
+		return;
+	if (st->phase != PH_STARTED || c0->exited || c0->pid <= 0) {
+		exec_fail(st, id, "container not running");
+		return;
 	}
-	if (st->stdin_eof && st->in_q_off == st->in_q_len && st->in_w >= 0 && !st->terminal) {
-		close(st->in_w);
-		st->in_w = -1;
+	for (int i = 1; i < GUEST_MAX_PROCS && !g; i++)
+		if (!st->procs[i].used)
+			g = &st->procs[i];
+	if (!g) {
+		exec_fail(st, id, "too many exec sessions");
+		return;
 	}
+	if (oci_process_parse((const char *)pl, len, &proc, &err) < 0) {
+		exec_fail(st, id, err->msg);
+		rerr_free(err);
+		oci_process_clear(&proc);
+		return;
+	}
+	static const char *const names[] = { "ipc", "uts", "mnt" };
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)c0->pid, names[i]);
+		ns.fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)c0->pid);
+	ns.root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)c0->pid);
+	pidns = open(path, O_RDONLY | O_CLOEXEC);
+	self_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	g->used = true;
+	g->id = id;
+	if (ns.root < 0 || ns.fd[2] < 0 ||
+	    gproc_make_stdio(g, (flags & CTL_F_TTY) || proc.terminal, proc.console_height,
+			     proc.console_width, &cp) < 0) {
+		exec_fail(st, id, "cannot prepare the exec session");
+		gproc_release(g);
+		goto out;
+	}
+	/* children of init land in the container's PID namespace */
+	if (pidns >= 0 && setns(pidns, CLONE_NEWPID) < 0)
+		guest_log("cannot enter the container's pid namespace: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid == 0) {
+		child_reset_signals();
+		close(st->ch.fd);
+		close(cp.start_w_parent);
+		exec_child(&proc, &ns, &cp);
+	}
+	if (self_pidns >= 0)
+		setns(self_pidns, CLONE_NEWPID);
+	close(cp.start_w_parent);
+	if (pid < 0) {
+		exec_fail(st, id, "cannot fork");
+		gproc_release(g);
+		goto out;
+	}
+	g->pid = pid;
+	gproc_parent_after_fork(g, &cp);
+out:
+	for (int i = 0; i < 3; i++)
+		if (ns.fd[i] >= 0)
+			close(ns.fd[i]);
+	if (ns.root >= 0)
+		close(ns.root);
+	if (pidns >= 0)
+		close(pidns);
+	if (self_pidns >= 0)
+		close(self_pidns);
+	oci_process_clear(&proc);
 }
 
 static void handle_frame(struct init_state *st, const struct ctl_hdr *h, const uint8_t *pl)
 {
+	struct gproc *g;
 	int32_t sig;
 
 	switch (h->type) {
@@ -305,27 +311,30 @@ static void handle_frame(struct init_state *st, const struct ctl_hdr *h, const u
 			st->start_w = -1;
 		}
 		break;
+	case CTL_EXEC:
+		spawn_exec(st, h->proc, h->flags, pl, h->len);
+		break;
 	case CTL_STDIN:
-		if (h->proc == 0)
-			queue_stdin(st, pl, h->len);
+		if ((g = find_proc(st, h->proc)))
+			gproc_queue_stdin(g, pl, h->len);
 		break;
 	case CTL_SIGNAL:
 		if (h->len != sizeof(sig))
 			break;
 		memcpy(&sig, pl, sizeof(sig));
-		if (sig <= 0 || sig > 64 || st->child <= 0)
+		if (sig <= 0 || sig > 64)
 			break;
 		if (h->flags & CTL_F_ALL)
 			kill(-1, sig);
-		else
-			kill(st->child, sig);
+		else if ((g = find_proc(st, h->proc)) && g->pid > 0)
+			kill(g->pid, sig);
 		break;
 	case CTL_RESIZE:
-		if (st->terminal && h->len == 4) {
+		if ((g = find_proc(st, h->proc)) && g->terminal && h->len == 4 && g->out_r >= 0) {
 			uint16_t rc[2];
 			memcpy(rc, pl, sizeof(rc));
 			struct winsize ws = { .ws_row = rc[0], .ws_col = rc[1] };
-			ioctl(st->out_r, TIOCSWINSZ, &ws);
+			ioctl(g->out_r, TIOCSWINSZ, &ws);
 		}
 		break;
 	default:
@@ -333,28 +342,12 @@ static void handle_frame(struct init_state *st, const struct ctl_hdr *h, const u
 	}
 }
 
-/* Reads one chunk of the child's output into a frame; returns false at EOF. */
-static bool pump_output(struct init_state *st, int *fd, enum ctl_type type)
-{
-	static uint8_t buf[IO_CHUNK];
-	ssize_t r = read(*fd, buf, sizeof(buf));
-
-	if (r < 0 && (errno == EAGAIN || errno == EINTR))
-		return true;
-	if (r <= 0) { /* EOF, or EIO on a pty whose slave is gone */
-		if (!(st->terminal && *fd == st->in_w))
-			close(*fd);
-		*fd = -1;
-		return false;
-	}
-	ctl_chan_send(&st->ch, type, 0, 0, buf, (size_t)r);
-	return true;
-}
-
-static void handle_status_pipe(struct init_state *st)
+/* The status pipe: 'R' = prepared (first process), 'E'+text = failed,
+ * EOF = execve succeeded. */
+static void handle_status(struct init_state *st, struct gproc *g)
 {
 	char buf[1024];
-	ssize_t r = read(st->status_r, buf, sizeof(buf) - 1);
+	ssize_t r = read(g->status_r, buf, sizeof(buf) - 1);
 
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -366,10 +359,14 @@ static void handle_status_pipe(struct init_state *st)
 		memmove(buf, buf + 1, (size_t)--r);
 	}
 	if (r > 0 && buf[0] == 'E') {
-		ctl_chan_send(&st->ch, CTL_ERROR, 0, 0, buf + 1, (size_t)r - 1);
+		g->failed = true;
+		ctl_chan_send(&st->ch, CTL_ERROR, g->id, 0, buf + 1, (size_t)r - 1);
+	} else if (r == 0 && g->id != 0) {
+		int32_t pid = g->pid;
+		ctl_chan_send(&st->ch, CTL_STARTED, g->id, 0, &pid, sizeof(pid));
 	}
-	close(st->status_r);
-	st->status_r = -1;
+	close(g->status_r);
+	g->status_r = -1;
 }
 
 static void reap(struct init_state *st)
@@ -378,64 +375,98 @@ static void reap(struct init_state *st)
 	pid_t p;
 
 	while ((p = waitpid(-1, &status, WNOHANG)) > 0)
-		if (p == st->child) {
-			st->wait_status = status;
-			st->child = -1;
-			st->phase = PH_EXITED;
-		}
+		for (int i = 0; i < GUEST_MAX_PROCS; i++)
+			if (st->procs[i].used && st->procs[i].pid == p) {
+				st->procs[i].exited = true;
+				st->procs[i].wait_status = status;
+				st->procs[i].pid = -1;
+			}
+	/* The container is over when its first process is: nothing else of
+	 * it may keep running (as with a PID namespace in runc). */
+	if (st->procs[0].exited) {
+		kill(-1, SIGKILL);
+		while ((p = waitpid(-1, &status, WNOHANG)) > 0)
+			for (int i = 1; i < GUEST_MAX_PROCS; i++)
+				if (st->procs[i].used && st->procs[i].pid == p) {
+					st->procs[i].exited = true;
+					st->procs[i].wait_status = status;
+					st->procs[i].pid = -1;
+				}
+	}
+}
+
+/* Reports finished exec sessions; true when the container itself is done. */
+static bool report_finished(struct init_state *st)
+{
+	for (int i = 1; i < GUEST_MAX_PROCS; i++) {
+		struct gproc *g = &st->procs[i];
+		if (!g->used || !gproc_done(g))
+			continue;
+		if (g->status_r >= 0)
+			handle_status(st, g);
+		int32_t ws = g->wait_status;
+		ctl_chan_send(&st->ch, CTL_EXIT, g->id, 0, &ws, sizeof(ws));
+		gproc_release(g);
+	}
+	if (!gproc_done(&st->procs[0]))
+		return false;
+	for (int i = 1; i < GUEST_MAX_PROCS; i++)
+		if (st->procs[i].used)
+			return false;
+	return true;
 }
 
 static void event_loop(struct init_state *st, int sfd)
 {
-	for (;;) {
-		struct pollfd fds[7];
-		int n = 0, i_ctl, i_sig, i_status = -1, i_out = -1, i_err = -1, i_in = -1;
-		bool room = ctl_chan_pending(&st->ch) < CTL_CHAN_HIGH;
+	bool room;
 
-		if (st->phase == PH_EXITED && st->out_r < 0 && st->err_r < 0)
+	for (;;) {
+		struct pollfd fds[2 + 4 * GUEST_MAX_PROCS];
+		struct { struct gproc *g; int kind; } who[2 + 4 * GUEST_MAX_PROCS];
+		int n = 0;
+
+		if (report_finished(st))
 			return;
-		i_ctl = n;
+		room = ctl_chan_pending(&st->ch) < CTL_CHAN_HIGH;
 		fds[n++] = (struct pollfd){ .fd = st->ch.fd,
-					    .events = (short)(POLLIN | (ctl_chan_pending(&st->ch) ? POLLOUT : 0)) };
-		i_sig = n;
+			.events = (short)(POLLIN | (ctl_chan_pending(&st->ch) ? POLLOUT : 0)) };
 		fds[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-		if (st->status_r >= 0) {
-			i_status = n;
-			fds[n++] = (struct pollfd){ .fd = st->status_r, .events = POLLIN };
-		}
-		if (st->phase >= PH_STARTED && room && st->out_r >= 0) {
-			i_out = n;
-			fds[n++] = (struct pollfd){ .fd = st->out_r, .events = POLLIN };
-		}
-		if (st->phase >= PH_STARTED && room && st->err_r >= 0) {
-			i_err = n;
-			fds[n++] = (struct pollfd){ .fd = st->err_r, .events = POLLIN };
-		}
-		if (st->in_w >= 0 && st->in_q_off < st->in_q_len && !st->terminal) {
-			i_in = n;
-			fds[n++] = (struct pollfd){ .fd = st->in_w, .events = POLLOUT };
+		for (int i = 0; i < GUEST_MAX_PROCS; i++) {
+			struct gproc *g = &st->procs[i];
+			bool live_out = i != 0 || st->phase == PH_STARTED || g->exited;
+			if (!g->used)
+				continue;
+			if (g->status_r >= 0) {
+				who[n].g = g; who[n].kind = 0;
+				fds[n++] = (struct pollfd){ .fd = g->status_r, .events = POLLIN };
+			}
+			if (room && live_out && g->out_r >= 0) {
+				who[n].g = g; who[n].kind = 1;
+				fds[n++] = (struct pollfd){ .fd = g->out_r, .events = POLLIN };
+			}
+			if (room && live_out && g->err_r >= 0) {
+				who[n].g = g; who[n].kind = 2;
+				fds[n++] = (struct pollfd){ .fd = g->err_r, .events = POLLIN };
+			}
+			if (g->in_w >= 0 && g->in_q_off < g->in_q_len && !g->terminal) {
+				who[n].g = g; who[n].kind = 3;
+				fds[n++] = (struct pollfd){ .fd = g->in_w, .events = POLLOUT };
+			}
 		}
 		if (poll(fds, (nfds_t)n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			fail_boot(st, "poll: %s", strerror(errno));
 		}
-		if (fds[i_sig].revents) {
+		if (fds[1].revents) {
 			struct signalfd_siginfo si;
 			while (read(sfd, &si, sizeof(si)) == sizeof(si))
 				;
 			reap(st);
-			if (st->phase == PH_EXITED) {
-				/* The container is over when its first process is:
-				 * nothing else of it may keep running (as with a
-				 * PID namespace in runc). */
-				kill(-1, SIGKILL);
-				reap(st);
-			}
 		}
-		if (fds[i_ctl].revents & POLLOUT)
+		if (fds[0].revents & POLLOUT)
 			ctl_chan_flush(&st->ch);
-		if (fds[i_ctl].revents & (POLLIN | POLLHUP | POLLERR)) {
+		if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			long r = ctl_chan_read(&st->ch);
 			struct ctl_hdr h;
 			const uint8_t *pl;
@@ -447,28 +478,27 @@ static void event_loop(struct init_state *st, int sfd)
 			if (k < 0)
 				fail_boot(st, "malformed frame on the control line");
 		}
-		if (i_status >= 0 && fds[i_status].revents)
-			handle_status_pipe(st);
-		if (i_out >= 0 && fds[i_out].revents)
-			pump_output(st, &st->out_r, CTL_STDOUT);
-		if (i_err >= 0 && fds[i_err].revents)
-			pump_output(st, &st->err_r, CTL_STDERR);
-		if (i_in >= 0 && fds[i_in].revents)
-			flush_stdin(st);
-		if (st->terminal && st->in_q_off < st->in_q_len)
-			flush_stdin(st);
-		if (st->stdin_eof && !st->terminal)
-			flush_stdin(st);
+		for (int i = 2; i < n; i++) {
+			struct gproc *g = who[i].g;
+			if (!fds[i].revents || !g->used)
+				continue;
+			switch (who[i].kind) {
+			case 0: if (g->status_r >= 0) handle_status(st, g); break;
+			case 1: if (g->out_r >= 0) gproc_pump(g, &g->out_r, CTL_STDOUT, &st->ch); break;
+			case 2: if (g->err_r >= 0) gproc_pump(g, &g->err_r, CTL_STDERR, &st->ch); break;
+			case 3: gproc_flush_stdin(g); break;
+			}
+		}
+		for (int i = 0; i < GUEST_MAX_PROCS; i++)
+			if (st->procs[i].used && (st->procs[i].terminal || st->procs[i].stdin_eof))
+				gproc_flush_stdin(&st->procs[i]);
 		ctl_chan_flush(&st->ch);
-		if (st->phase == PH_EXITED && st->status_r >= 0)
-			handle_status_pipe(st);
 	}
 }
 
 int main(void)
 {
-	static struct init_state st = { .child = -1, .status_r = -1, .start_w = -1, .in_w = -1,
-					.out_r = -1, .err_r = -1 };
+	static struct init_state st = { .start_w = -1 };
 	sigset_t mask;
 	int sfd, fd;
 
@@ -490,15 +520,14 @@ int main(void)
 		fail_boot(NULL, "signalfd: %s", strerror(errno));
 
 	st.doc = receive_launch(&st);
-	st.terminal = st.doc->spec->process.terminal;
 	spawn_container(&st);
 	event_loop(&st, sfd);
 
-	/* Any error the child reported (exec failure) went out as CTL_ERROR;
-	 * the exit status follows it either way. */
-	if (st.status_r >= 0)
-		handle_status_pipe(&st);
-	int32_t ws = st.wait_status;
+	/* Any error the child reported went out as CTL_ERROR; the exit status
+	 * follows it either way. */
+	if (st.procs[0].status_r >= 0)
+		handle_status(&st, &st.procs[0]);
+	int32_t ws = st.procs[0].wait_status;
 	ctl_chan_send(&st.ch, CTL_EXIT, 0, 0, &ws, sizeof(ws));
 	power_off(&st);
 }

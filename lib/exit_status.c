@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "monitor.h"
+#include "exit_status.h"
 
 void exit_like(int wait_status)
 {
