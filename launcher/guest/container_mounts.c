@@ -233,6 +233,31 @@ static bool is_dev_tmpfs(const struct oci_mount *m)
 	return !strcmp(m->destination, "/dev") && m->type && !strcmp(m->type, "tmpfs");
 }
 
+/* linux.sysctl: written through the container's own /proc, before it is
+ * made read-only; keys use dots for slashes (runc libcontainer/configs). */
+static void apply_sysctls(char *const *kv)
+{
+	char path[4096];
+
+	for (size_t i = 0; kv && kv[i]; i++) {
+		const char *eq = strchr(kv[i], '=');
+		if (!eq)
+			continue;
+		int n = snprintf(path, sizeof(path), GUEST_NEWROOT "/proc/sys/%.*s",
+				 (int)(eq - kv[i]), kv[i]);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			continue;
+		for (char *p = path + strlen(GUEST_NEWROOT "/proc/sys/"); *p; p++)
+			if (*p == '.')
+				*p = '/';
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, eq + 1, strlen(eq + 1)) < 0)
+			guest_log("cannot set sysctl %.*s: %s", (int)(eq - kv[i]), kv[i], strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
 static void mask_paths(char *const *paths)
 {
 	char p[4096];
@@ -279,6 +304,7 @@ int container_mounts_setup(const struct launch_doc *d, struct rerr **err)
 	}
 	if (dev_tmpfs)
 		make_default_devices();
+	apply_sysctls(s->sysctl);
 	mask_paths(s->masked_paths);
 	readonly_paths(s->readonly_paths);
 	if (s->root_readonly &&
