@@ -20,6 +20,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "guest.h"
 
 void child_fail(int status_w, const char *fmt, ...)
@@ -162,15 +163,41 @@ static void set_identity(const struct oci_process *p, int status_w)
 	}
 }
 
+/* A terminal is made inside the container (its /dev/ptmx, so the slave has
+ * a name there, as runc does), and the master goes to init. */
+static void setup_terminal(const struct child_pipes *p)
+{
+	int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0)
+		child_fail(p->status_w, "cannot allocate a terminal: %s", strerror(errno));
+	int sl = open(ptsname(m), O_RDWR | O_NOCTTY);
+	if (sl < 0)
+		child_fail(p->status_w, "cannot open the terminal: %s", strerror(errno));
+	if (fd_send(p->console_sock, m, NULL) < 0)
+		child_fail(p->status_w, "cannot hand over the terminal: %s", strerror(errno));
+	close(m);
+	close(p->console_sock);
+	for (int i = 0; i < 3; i++)
+		if (dup2(sl, i) < 0)
+			child_fail(p->status_w, "cannot set up stdio: %s", strerror(errno));
+	if (sl > 2)
+		close(sl);
+	if (ioctl(0, TIOCSCTTY, 0) < 0)
+		child_fail(p->status_w, "cannot set the controlling terminal: %s", strerror(errno));
+}
+
+/* New session; pipes become stdio now, a terminal once the container's
+ * /dev is there (setup_terminal). */
 static void setup_stdio(const struct child_pipes *p)
 {
 	if (setsid() < 0)
 		child_fail(p->status_w, "cannot start a session: %s", strerror(errno));
+	if (p->terminal)
+		return;
 	for (int i = 0; i < 3; i++)
 		if (dup2(p->stdio[i], i) < 0)
 			child_fail(p->status_w, "cannot set up stdio: %s", strerror(errno));
-	if (p->terminal && ioctl(0, TIOCSCTTY, 0) < 0)
-		child_fail(p->status_w, "cannot set the controlling terminal: %s", strerror(errno));
 	for (int i = 0; i < 3; i++)
 		if (p->stdio[i] > 2)
 			close(p->stdio[i]);
@@ -217,6 +244,8 @@ void container_child(const struct launch_doc *d, const struct child_pipes *p)
 		child_fail(p->status_w, "cannot set hostname `%s`: %s", s->hostname, strerror(errno));
 	if (container_mounts_setup(d, &err) < 0)
 		child_fail(p->status_w, "%s", err->msg);
+	if (p->terminal)
+		setup_terminal(p);
 	finish_process(proc, p->status_w, path, sizeof(path));
 
 	/* prepared: wait for START (runc's exec fifo) */
@@ -243,6 +272,8 @@ void exec_child(const struct oci_process *proc, const struct exec_ns *ns,
 	if (fchdir(ns->root) < 0 || chroot(".") < 0 || chdir("/") < 0)
 		child_fail(p->status_w, "cannot enter the container's root: %s", strerror(errno));
 	setup_stdio(p);
+	if (p->terminal)
+		setup_terminal(p);
 	finish_process(proc, p->status_w, path, sizeof(path));
 	execve(path, proc->args, proc->env);
 	child_fail(p->status_w, "exec: \"%s\": %s", proc->args[0], strerror(errno));

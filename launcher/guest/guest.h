@@ -20,8 +20,10 @@ struct child_pipes {
 	int status_w;   /* child -> init */
 	int start_r;    /* init -> child: one byte = go */
 	int start_w_parent; /* init's end of the start pipe */
-	int stdio[3];   /* the child's stdin/stdout/stderr (pipe ends or pty slave) */
-	bool terminal;
+	int stdio[3];   /* the child's stdin/stdout/stderr pipe ends (no terminal) */
+	bool terminal;  /* the child opens a pty in the container's own devpts and
+			 * sends the master to init over console_sock */
+	int console_sock;
 };
 
 /* Builds the container's mount tree under GUEST_NEWROOT, in the calling

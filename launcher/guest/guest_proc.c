@@ -1,11 +1,14 @@
 /* Per-process stdio plumbing inside the guest (see guest_proc.h). */
 #include "guest_proc.h"
 
+#include "fdpass.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -22,7 +25,7 @@ int gproc_make_stdio(struct gproc *g, bool terminal, uint16_t rows, uint16_t col
 	int status[2], start[2], in[2], out[2], err[2];
 
 	memset(cp, 0, sizeof(*cp));
-	g->in_w = g->out_r = g->err_r = g->status_r = -1;
+	g->in_w = g->out_r = g->err_r = g->status_r = g->console_sock = -1;
 	g->terminal = terminal;
 	cp->terminal = terminal;
 	if (pipe2(status, O_CLOEXEC) < 0)
@@ -37,19 +40,13 @@ int gproc_make_stdio(struct gproc *g, bool terminal, uint16_t rows, uint16_t col
 	cp->start_r = start[0];
 	cp->start_w_parent = start[1];
 	if (terminal) {
-		int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-		if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0)
+		int sv[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 			return -1;
-		struct winsize ws = { .ws_row = rows, .ws_col = cols };
-		if (rows && cols)
-			ioctl(m, TIOCSWINSZ, &ws);
-		int sl = open(ptsname(m), O_RDWR | O_NOCTTY | O_CLOEXEC);
-		if (sl < 0) {
-			close(m);
-			return -1;
-		}
-		cp->stdio[0] = cp->stdio[1] = cp->stdio[2] = sl;
-		g->in_w = g->out_r = m;
+		g->console_sock = sv[0];
+		cp->console_sock = sv[1];
+		g->rows = rows;
+		g->cols = cols;
 	} else {
 		if (pipe2(in, O_CLOEXEC) < 0)
 			return -1;
@@ -69,13 +66,28 @@ void gproc_parent_after_fork(struct gproc *g, struct child_pipes *cp)
 {
 	close(cp->status_w);
 	close(cp->start_r);
-	close(cp->stdio[0]);
-	if (!cp->terminal) {
+	if (cp->terminal) {
+		close(cp->console_sock);
+		/* the child sends the master once its /dev/pts exists; EOF
+		 * instead means it failed, and its status pipe says why */
+		int m = fd_recv(g->console_sock);
+		close(g->console_sock);
+		g->console_sock = -1;
+		if (m >= 0) {
+			struct winsize ws = { .ws_row = g->rows, .ws_col = g->cols };
+			if (ws.ws_row && ws.ws_col)
+				ioctl(m, TIOCSWINSZ, &ws);
+			g->in_w = g->out_r = m;
+		}
+	} else {
+		close(cp->stdio[0]);
 		close(cp->stdio[1]);
 		close(cp->stdio[2]);
 	}
-	set_nonblock(g->in_w);
-	set_nonblock(g->out_r);
+	if (g->in_w >= 0)
+		set_nonblock(g->in_w);
+	if (g->out_r >= 0)
+		set_nonblock(g->out_r);
 	if (g->err_r >= 0)
 		set_nonblock(g->err_r);
 	set_nonblock(g->status_r);
@@ -151,6 +163,8 @@ void gproc_release(struct gproc *g)
 		close(g->err_r);
 	if (g->status_r >= 0)
 		close(g->status_r);
+	if (g->console_sock >= 0)
+		close(g->console_sock);
 	free(g->in_q);
 	memset(g, 0, sizeof(*g));
 }

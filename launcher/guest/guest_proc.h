@@ -22,6 +22,8 @@ struct gproc {
 	int in_w;             /* stdin pipe write end, or the pty master */
 	int out_r, err_r;     /* stdout/stderr read ends (out_r = master with a pty) */
 	int status_r;         /* child's status pipe ('R', 'E'+text, EOF on exec) */
+	int console_sock;     /* receives the pty master from the child */
+	uint16_t rows, cols;  /* initial window size */
 	uint8_t *in_q;
 	size_t in_q_len, in_q_off;
 	bool stdin_eof;

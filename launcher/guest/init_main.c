@@ -256,6 +256,7 @@ static void spawn_exec(struct init_state *st, uint32_t id, uint16_t flags, const
 	self_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 	g->used = true;
 	g->id = id;
+	g->in_w = g->out_r = g->err_r = g->status_r = g->console_sock = -1;
 	if (ns.root < 0 || ns.fd[2] < 0 ||
 	    gproc_make_stdio(g, (flags & CTL_F_TTY) || proc.terminal, proc.console_height,
 			     proc.console_width, &cp) < 0) {
