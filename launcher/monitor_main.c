@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -317,6 +318,12 @@ int main(int argc, char **argv)
 	if (ctx.spec->process.terminal && o.console_fd >= 0) {
 		m.io_in = m.io_out = m.io_err = o.console_fd;
 		m.io_tty = true;
+		/* our controlling terminal, so a resize of the master (by
+		 * containerd) reaches us as SIGWINCH and is forwarded */
+		setsid();
+		if (ioctl(o.console_fd, TIOCSCTTY, 0) < 0)
+			log_debug("cannot make the console our controlling terminal: %s",
+				  strerror(errno));
 	} else if (ctx.spec->process.terminal && isatty(0)) {
 		m.io_tty = true;
 	}
