@@ -132,6 +132,10 @@ static int run_detached(struct exec_session *s, const char *pid_file, struct rer
 			_exit(gc > 0 ? 0 : 1);
 		}
 		close(ready[0]);
+		/* only the session's own fds stay open in the long-lived process */
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != ready[1] && fd != s->sock && fd != s->in && fd != s->out && fd != s->err)
+				close(fd);
 		s->ready_fd = ready[1];
 		exit_like(exec_session_run(s));
 	}

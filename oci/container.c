@@ -34,9 +34,9 @@ int container_load(const struct global_opts *g, const char *id, struct container
 			return rerr_make(err, 0, "container `%s` does not exist", id);
 		return rerr_make(err, errno, "cannot open state of container `%s`", id);
 	}
-	if (state_file_read(c->dirfd, &c->st, err) < 0) {
-		rerr_free(*err);
-		*err = NULL;
+	struct rerr *rerr = NULL;
+	if (state_file_read(c->dirfd, &c->st, &rerr) < 0) {
+		rerr_free(rerr);
 		return rerr_make(err, 0, "container `%s` does not exist (no valid state in `%s`)", id,
 				 c->dir);
 	}

@@ -84,7 +84,7 @@ int main(int argc, char **argv)
 		{ "log-format", required_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "systemd-cgroup", no_argument, NULL, 's' },
-		{ "rootless", optional_argument, NULL, 'R' },
+		{ "rootless", required_argument, NULL, 'R' },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -112,7 +112,7 @@ int main(int argc, char **argv)
 			break;
 		case 'd': g.debug = true; break;
 		case 's': g.systemd_cgroup = true; break;
-		case 'R': g.rootless = optarg ? optarg : "true"; break;
+		case 'R': g.rootless = optarg; break;
 		case 'v': version(); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -89,6 +90,7 @@ int monitor_launch_exec(const struct global_opts *g, struct monitor_launch *ml, 
 	char *args[24], rb[16], cb[16];
 
 	build_argv(g, ml, -1, args, rb, cb);
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (monitor)
 		execv(monitor, args);
 	int e = errno;
@@ -122,6 +124,9 @@ int monitor_launch_detached(const struct global_opts *g, struct monitor_launch *
 		if (fork() != 0)
 			_exit(0);
 		close(ready[0]);
+		/* nothing of the caller's but stdio reaches the monitor (bats'
+		 * fd 3, a shim's pipes): the container would hold them open */
+		close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 		fcntl(ready[1], F_SETFD, 0);
 		if (ml->console_fd >= 0) {
 			fcntl(ml->console_fd, F_SETFD, 0);

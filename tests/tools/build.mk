@@ -6,3 +6,11 @@ $(RECVTTY): $(call objs,tests/tools/recvtty.c) $(call objs,lib/fdpass.c lib/rerr
 	$(CC) -o $@ $^ $(ALL_LDFLAGS)
 
 ALL_TARGETS += $(RECVTTY)
+
+SUBREAPER := $(BUILD)/tests/tools/subreaper
+
+$(SUBREAPER): $(call objs,tests/tools/subreaper.c)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(ALL_LDFLAGS)
+
+ALL_TARGETS += $(SUBREAPER)
