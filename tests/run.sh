@@ -8,6 +8,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${RUNUML_BUILD:-build}
 case $build in /*) ;; *) build=$top/$build ;; esac
+export RUNUML_TOP=$top RUNUML_BUILD=$build
 mode=${1:-all}
 per_file_timeout=${RUNUML_TEST_TIMEOUT:-1200}
 passed=0 failed=0 skipped=0 broken=0
