@@ -7,7 +7,8 @@
  *   ssl1=fd:3        serial line 1 (/dev/ttyS1 in the guest) is the control
  *                    channel, fd 3 = one end of a socketpair.
  * uml_dir/umid keep UML's pid file and mconsole socket inside the state
- * directory, so they go away with it. */
+ * directory, so they go away with it; it is named through fd 4 because UML
+ * keeps the path in a short buffer and container state paths are long. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -66,7 +67,7 @@ int kernel_base_args(struct kernel_args *ka, const char *initrd, const char *sta
 	    kernel_args_add(ka, "initrd=%s", initrd) < 0 ||
 	    kernel_args_add(ka, "con=null") < 0 || kernel_args_add(ka, "con0=null,fd:2") < 0 ||
 	    kernel_args_add(ka, "ssl=null") < 0 || kernel_args_add(ka, "ssl1=fd:3") < 0 ||
-	    kernel_args_add(ka, "uml_dir=%s", state_dir) < 0 || kernel_args_add(ka, "umid=uml") < 0 ||
+	    kernel_args_add(ka, "uml_dir=/proc/self/fd/4") < 0 || kernel_args_add(ka, "umid=uml") < 0 ||
 	    kernel_args_add(ka, "panic=-1") < 0)
 		return rerr_make(err, ENOMEM, "building the kernel command line");
 	return 0;
@@ -167,10 +168,11 @@ int kernel_spawn(struct kernel_proc *k, const char *kernel, struct kernel_args *
 				"namespace: %s\n", strerror(errno));
 			_exit(127);
 		}
-		if (dup2(null_fd, 0) < 0 || dup2(k->console_fd, 1) < 0 || dup2(k->console_fd, 2) < 0 ||
-		    dup2(sv[1], 3) < 0)
+		int dir = open(state_dir, O_RDONLY | O_DIRECTORY);
+		if (dir < 0 || dup2(null_fd, 0) < 0 || dup2(k->console_fd, 1) < 0 ||
+		    dup2(k->console_fd, 2) < 0 || dup2(sv[1], 3) < 0 || dup2(dir, 4) < 0)
 			_exit(127);
-		close_range(4, ~0U, 0);
+		close_range(5, ~0U, 0);
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);

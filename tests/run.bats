@@ -192,3 +192,19 @@ run_in() { # run_in ARGS... : runs the bundle with process.args = ARGS
 	[ "${#lines[@]}" -eq 1 ]
 	[[ "$output" == *"Kernel panic"* ]]
 }
+
+@test "run: a config.json larger than a tty buffer (input flow control)" {
+	jq '.annotations = {"big": ("x" * 20000)}' "$BUNDLE/config.json" > "$BUNDLE/c" &&
+		mv "$BUNDLE/c" "$BUNDLE/config.json"
+	run_in echo started-after-big-config
+	[ "$status" -eq 0 ]
+	[ "$output" = "started-after-big-config" ]
+}
+
+@test "run: stdin that pauses after a burst still arrives" {
+	set_args "$BUNDLE" sh -c 'wc -c'
+	run bash -c '{ head -c 100000 /dev/zero; sleep 1; printf "tail"; } | "$0" --root "$1" run -b "$2" burst' \
+		"$RUNUML" "$STATE" "$BUNDLE"
+	[ "$status" -eq 0 ]
+	[ "$output" -eq 100004 ]
+}
