@@ -44,7 +44,7 @@ int cmd_state(const struct global_opts *g, int argc, char **argv, struct rerr **
 	if (container_load(g, argv[1], &c, err) < 0)
 		return -1;
 	struct json_object *o = container_state_json(&c);
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 						     JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	container_free(&c);

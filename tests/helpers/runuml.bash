@@ -45,6 +45,15 @@ common_teardown() {
 		echo "# /dev/shm changed: $(ls -A /dev/shm)" >&3
 		return 1
 	fi
+	# UML's memory file lives in TMPDIR (unlinked at once): nothing new may
+	# stay there (other suites running in parallel are not expected)
+	local tmp_new
+	tmp_new=$(comm -13 <(echo "$_tmp_before") <(ls -A "$TMPDIR" 2>/dev/null | grep -v '^bats' | sort) |
+		grep -iE 'uml|vm_file|runuml' || true)
+	if [ -n "$tmp_new" ]; then
+		echo "# left in $TMPDIR: $tmp_new" >&3
+		return 1
+	fi
 }
 
 # make_bundle DIR [ARGS...]: a fresh bundle from the busybox image, with

@@ -1,0 +1,57 @@
+#!/usr/bin/env bats
+# runuml needs no privilege: as an unprivileged user (made here when the
+# suite runs as root) the same container runs, with state under that user's
+# own runtime directory, and nothing is left behind.
+
+load helpers/runuml
+
+RL_USER=runuml-rl
+
+setup() {
+	common_setup
+	if [ "$(id -u)" -ne 0 ]; then
+		RL_RUN=(bash -c)
+	else
+		command -v useradd >/dev/null || skip "no useradd to create an unprivileged user"
+		id "$RL_USER" >/dev/null 2>&1 || useradd -M -s /bin/sh "$RL_USER"
+		RL_RUN=(su "$RL_USER" -s /bin/sh -c)
+	fi
+	# the user needs to reach the build and its own bundle
+	chmod o+rx "$BATS_TEST_TMPDIR" "$BATS_RUN_TMPDIR" 2>/dev/null || true
+	BUNDLE=$BATS_TEST_TMPDIR/rlbundle
+	make_bundle "$BUNDLE" sh -c 'id -u; echo written > /tmp/f; cat /tmp/f; head -n 2 /proc/cpuinfo'
+	[ "$(id -u)" -ne 0 ] || chown -R "$RL_USER" "$BUNDLE"
+	RL_STATE=$BATS_TEST_TMPDIR/rlstate
+	mkdir -p "$RL_STATE"
+	[ "$(id -u)" -ne 0 ] || chown "$RL_USER" "$RL_STATE"
+	chmod o+rx "$BATS_RUN_TMPDIR/test" "$(dirname "$BATS_TEST_TMPDIR")" 2>/dev/null || true
+}
+
+teardown() {
+	"${RL_RUN[@]}" "'$RUNUML' --root '$RL_STATE' list -q" 2>/dev/null | while read -r id; do
+		"${RL_RUN[@]}" "'$RUNUML' --root '$RL_STATE' delete -f '$id'"
+	done
+	common_teardown
+}
+
+@test "rootless: run works without privilege, as guest root" {
+	[ -x "$RUNUML" ] || skip "not built"
+	run "${RL_RUN[@]}" "cd '$BUNDLE' && '$RUNUML' --root '$RL_STATE' run rl1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0 ]
+	[[ "$output" == *written* ]]
+	[[ "$output" == *"User Mode Linux"* ]]
+	[ -z "$(ls -A "$RL_STATE" 2>/dev/null)" ]
+}
+
+@test "rootless: create/start/delete lifecycle without privilege" {
+	set_args "$BUNDLE" sleep 30
+	[ "$(id -u)" -ne 0 ] || chown "$RL_USER" "$BUNDLE/config.json"
+	run "${RL_RUN[@]}" "'$RUNUML' --root '$RL_STATE' create -b '$BUNDLE' rl2 </dev/null >/dev/null 2>&1 &&
+		'$RUNUML' --root '$RL_STATE' start rl2 && '$RUNUML' --root '$RL_STATE' state rl2 &&
+		'$RUNUML' --root '$RL_STATE' delete -f rl2"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"status": "running"'* ]]
+}
