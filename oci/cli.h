@@ -38,6 +38,7 @@ int cmd_list(const struct global_opts *g, int argc, char **argv, struct rerr **e
 int cmd_ps(const struct global_opts *g, int argc, char **argv, struct rerr **err);
 int cmd_pause(const struct global_opts *g, int argc, char **argv, struct rerr **err);
 int cmd_exec(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+int cmd_features(const struct global_opts *g, int argc, char **argv, struct rerr **err);
 int cmd_resume(const struct global_opts *g, int argc, char **argv, struct rerr **err);
 
 /* create (and, for run --detach, start) a detached container. */

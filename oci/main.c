@@ -31,6 +31,7 @@ static const struct command commands[] = {
 	{ "pause", cmd_pause, "freeze every process of a container" },
 	{ "resume", cmd_resume, "thaw a paused container" },
 	{ "spec", cmd_spec, "create a new specification file" },
+	{ "features", cmd_features, "show what this runtime supports (JSON)" },
 };
 
 static void usage(FILE *f)
@@ -135,7 +136,7 @@ int main(int argc, char **argv)
 		log_error("unknown command `%s` (see `runuml --help`)", name);
 		return 1;
 	}
-	if (strcmp(name, "spec")) {
+	if (strcmp(name, "spec") && strcmp(name, "features")) {
 		if (state_root_resolve(root_flag, &root, &err) < 0)
 			goto fail;
 		g.root = root;
