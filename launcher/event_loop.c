@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "log.h"
 #include "monitor.h"
 
@@ -32,27 +33,6 @@ static long now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-/* Writes all of buf to a host fd that may be non-blocking (its flags belong
- * to whoever gave it to us, so they are not changed). */
-static int write_host(int fd, const uint8_t *buf, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd p = { .fd = fd, .events = POLLOUT };
-			poll(&p, 1, 1000);
-			continue;
-		}
-		if (w < 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
 }
 
 static int make_signalfd(void)
@@ -125,11 +105,11 @@ static int on_frame(struct monitor *m, const struct ctl_hdr *h, const uint8_t *p
 			return start_container(m, err);
 		break;
 	case CTL_STDOUT:
-		if (m->io_out >= 0 && write_host(m->io_out, pl, h->len) < 0)
+		if (m->io_out >= 0 && write_full(m->io_out, pl, h->len) < 0)
 			m->io_out = -1;
 		break;
 	case CTL_STDERR:
-		if (m->io_err >= 0 && write_host(m->io_err, pl, h->len) < 0)
+		if (m->io_err >= 0 && write_full(m->io_err, pl, h->len) < 0)
 			m->io_err = -1;
 		break;
 	case CTL_ERROR:

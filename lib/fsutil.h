@@ -16,6 +16,9 @@ int write_file_atomic(int dirfd, const char *name, const void *data, size_t len,
 int mkdir_p(const char *path, mode_t mode, struct rerr **err);
 /* rm -rf below dirfd/name without following symlinks; never crosses mounts. */
 int remove_tree_at(int dirfd, const char *name);
+/* Writes all of buf to fd, waiting (poll) when a non-blocking fd is full;
+ * the fd's flags belong to whoever gave it to us, so they are not changed. */
+int write_full(int fd, const void *buf, size_t len);
 /* Absolute, symlink-free path of an existing path. */
 char *abs_path(const char *path, struct rerr **err);
 

@@ -27,25 +27,6 @@ static void usage_create(void)
 		"[--console-socket PATH] <container-id>\n");
 }
 
-/* A host pty for a terminal container: the master goes to the console
- * socket (only the receiver holds it afterwards), the slave to the monitor. */
-static int make_console(const char *socket_path, int *slave, struct rerr **err)
-{
-	_cleanup_close_ int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-
-	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0)
-		return rerr_make(err, errno, "cannot allocate a terminal");
-	*slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (*slave < 0)
-		return rerr_make(err, errno, "cannot open the terminal");
-	if (fd_send_to_path(socket_path, master, ptsname(master), err) < 0) {
-		close(*slave);
-		*slave = -1;
-		return -1;
-	}
-	return 0;
-}
-
 int create_and_maybe_start(const struct global_opts *g, const char *id, const char *bundle,
 			   const char *pid_file, const char *console, bool start, struct rerr **err)
 {
@@ -68,7 +49,7 @@ int create_and_maybe_start(const struct global_opts *g, const char *id, const ch
 		free(ml.state_dir);
 		return -1;
 	}
-	if (terminal && make_console(console, &ml.console_fd, err) < 0) {
+	if (terminal && console_send_new_pty(console, &ml.console_fd, err) < 0) {
 		remove_tree_at(AT_FDCWD, ml.state_dir);
 		free(ml.state_dir);
 		return -1;

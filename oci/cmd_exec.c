@@ -99,18 +99,6 @@ static char *cli_process_json(struct container *c, const struct exec_opts *o, in
 	return out;
 }
 
-static int open_console(const char *socket_path, int *slave, struct rerr **err)
-{
-	_cleanup_close_ int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-
-	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0)
-		return rerr_make(err, errno, "cannot allocate a terminal");
-	*slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (*slave < 0)
-		return rerr_make(err, errno, "cannot open the terminal");
-	return fd_send_to_path(socket_path, master, ptsname(master), err);
-}
-
 static int run_detached(struct exec_session *s, const char *pid_file, struct rerr **err)
 {
 	int ready[2], status;
@@ -251,7 +239,7 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv, struct rerr **e
 		container_free(&c);
 		return rerr_make(err, 0, "cannot use console socket if runuml will not allocate tty");
 	}
-	if (o.console && open_console(o.console, &slave, err) < 0) {
+	if (o.console && console_send_new_pty(o.console, &slave, err) < 0) {
 		container_free(&c);
 		return -1;
 	}

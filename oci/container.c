@@ -16,6 +16,7 @@
 #include "cleanup.h"
 #include "container_id.h"
 #include "ctl_chan.h"
+#include "fdpass.h"
 #include "fsutil.h"
 #include "oci_names.h"
 
@@ -159,5 +160,23 @@ int write_pid_file(const char *path, pid_t pid, struct rerr **err)
 		return rerr_make(err, errno, "cannot write pid file `%s`", path);
 	if (write_file_atomic(dfd, basename(copy2), buf, (size_t)n, 0644, err) < 0)
 		return rerr_wrap(err, "cannot write pid file `%s`", path);
+	return 0;
+}
+
+int console_send_new_pty(const char *socket_path, int *slave, struct rerr **err)
+{
+	_cleanup_close_ int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	*slave = -1;
+	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0)
+		return rerr_make(err, errno, "cannot allocate a terminal");
+	*slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*slave < 0)
+		return rerr_make(err, errno, "cannot open the terminal");
+	if (fd_send_to_path(socket_path, master, ptsname(master), err) < 0) {
+		close(*slave);
+		*slave = -1;
+		return -1;
+	}
 	return 0;
 }

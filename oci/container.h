@@ -32,6 +32,10 @@ struct json_object;
 struct json_object *container_state_json(const struct container *c);
 /* Parses "KILL", "SIGKILL", "9". */
 int parse_signal_arg(const char *s, struct rerr **err);
+/* --console-socket: a new host pty whose master goes to the socket (only the
+ * receiver holds it afterwards, RUNC/docs/terminals.md); *slave gets the
+ * other end for the monitor or exec session. */
+int console_send_new_pty(const char *socket_path, int *slave, struct rerr **err);
 /* Writes a pid file atomically (runc: createPidFile). */
 int write_pid_file(const char *path, pid_t pid, struct rerr **err);
 

@@ -20,28 +20,10 @@
 #include <unistd.h>
 
 #include "ctl_chan.h"
+#include "fsutil.h"
 #include "log.h"
 
 static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
-
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd pf = { .fd = fd, .events = POLLOUT };
-			poll(&pf, 1, 1000);
-			continue;
-		}
-		if (w < 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
 
 static void send_winsize(struct ctl_chan *ch, int tty)
 {
@@ -142,11 +124,11 @@ int exec_session_run(struct exec_session *s)
 					break;
 				case CTL_STDOUT:
 					if (s->out >= 0)
-						write_all(s->out, pl, h.len);
+						write_full(s->out, pl, h.len);
 					break;
 				case CTL_STDERR:
 					if (s->err >= 0)
-						write_all(s->err, pl, h.len);
+						write_full(s->err, pl, h.len);
 					break;
 				case CTL_ERROR:
 					failed = !started;
