@@ -157,8 +157,8 @@ run_create() {
 
 @test "shim: console-socket flow gives a real tty and forwards resizes" {
 	jq '.process.terminal = true' "$BUNDLE/config.json" > "$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
-	set_args "$BUNDLE" sh -c 'rtest isatty; stty size; sleep 1.5; stty size'
-	"$RECVTTY" "$BATS_TEST_TMPDIR/tty.sock" --rows 20 --cols 70 --resize-after 700 \
+	set_args "$BUNDLE" sh -c 'rtest isatty; stty size; echo RESIZE-NOW; sleep 2; stty size'
+	"$RECVTTY" "$BATS_TEST_TMPDIR/tty.sock" --rows 20 --cols 70 --resize-on RESIZE-NOW \
 		>"$BATS_TEST_TMPDIR/tty.out" </dev/null &
 	recv=$!
 	wait_for 5 "[ -S '$BATS_TEST_TMPDIR/tty.sock' ]"

@@ -3,8 +3,8 @@
  * connection, receives the pty master, then copies the master to stdout and
  * stdin to the master until the master hangs up.
  *   recvtty PATH [--rows R --cols C] [--pid-file F]
- * With --resize-after MS it changes the window size once, MS ms after the
- * master arrived (to test resize forwarding). */
+ * With --resize-on TEXT it changes the window size to 33x111 once TEXT
+ * appears in the output (to test resize forwarding without timing races). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -19,21 +19,16 @@
 
 #include "fdpass.h"
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 int main(int argc, char **argv)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int rows = 0, cols = 0, resize_after = -1, stdin_open = 1;
-	const char *pid_file = NULL;
+	int rows = 0, cols = 0, stdin_open = 1;
+	const char *pid_file = NULL, *resize_on = NULL;
+	char seen[8192] = "";
+	size_t seen_len = 0;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: recvtty PATH [--rows R --cols C] [--resize-after MS] "
+		fprintf(stderr, "usage: recvtty PATH [--rows R --cols C] [--resize-on TEXT] "
 			"[--pid-file F]\n");
 		return 2;
 	}
@@ -42,8 +37,8 @@ int main(int argc, char **argv)
 			rows = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--cols"))
 			cols = atoi(argv[i + 1]);
-		else if (!strcmp(argv[i], "--resize-after"))
-			resize_after = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--resize-on"))
+			resize_on = argv[i + 1];
 		else if (!strcmp(argv[i], "--pid-file"))
 			pid_file = argv[i + 1];
 	}
@@ -74,18 +69,11 @@ int main(int argc, char **argv)
 		struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
 		ioctl(m, TIOCSWINSZ, &ws);
 	}
-	long resize_at = resize_after >= 0 ? now_ms() + resize_after : -1;
 	for (;;) {
 		struct pollfd p[2] = { { .fd = m, .events = POLLIN }, { .fd = 0, .events = POLLIN } };
-		int timeout = resize_at >= 0 ? (int)(resize_at - now_ms() > 0 ? resize_at - now_ms() : 0) : -1;
-		int r = poll(p, stdin_open ? 2 : 1, timeout);
+		int r = poll(p, stdin_open ? 2 : 1, -1);
 		if (r < 0 && errno != EINTR)
 			return 1;
-		if (resize_at >= 0 && now_ms() >= resize_at) {
-			struct winsize ws = { .ws_row = 33, .ws_col = 111 };
-			ioctl(m, TIOCSWINSZ, &ws);
-			resize_at = -1;
-		}
 		char buf[4096];
 		if (p[0].revents) {
 			ssize_t n = read(m, buf, sizeof(buf));
@@ -93,6 +81,16 @@ int main(int argc, char **argv)
 				return 0;
 			if (write(1, buf, (size_t)n) < 0)
 				return 1;
+			if (resize_on && seen_len + (size_t)n < sizeof(seen)) {
+				memcpy(seen + seen_len, buf, (size_t)n);
+				seen_len += (size_t)n;
+				seen[seen_len] = '\0';
+				if (strstr(seen, resize_on)) {
+					struct winsize ws = { .ws_row = 33, .ws_col = 111 };
+					ioctl(m, TIOCSWINSZ, &ws);
+					resize_on = NULL;
+				}
+			}
 		}
 		if (stdin_open && p[1].revents) {
 			ssize_t n = read(0, buf, sizeof(buf));
