@@ -130,6 +130,28 @@ static void strv_free(char **v)
 	free(v);
 }
 
+/* An object of strings -> NULL-terminated "key=value" vector. */
+static int get_kv(struct json_object *o, const char *field, char ***out, struct rerr **err)
+{
+	size_t n = 0;
+
+	if (want_type(o, json_type_object, field, err) < 0)
+		return -1;
+	*out = calloc((size_t)json_object_object_length(o) + 1, sizeof(char *));
+	if (!*out)
+		return rerr_make(err, ENOMEM, "parsing config.json");
+	json_object_object_foreach(o, key, val) {
+		if (!json_object_is_type(val, json_type_string))
+			return rerr_make(err, 0, "invalid config.json: `%s.%s` must be a string", field,
+					 key);
+		char *kv;
+		if (asprintf(&kv, "%s=%s", key, json_object_get_string(val)) < 0)
+			return rerr_make(err, ENOMEM, "parsing config.json");
+		(*out)[n++] = kv;
+	}
+	return 0;
+}
+
 static int parse_caps(struct json_object *c, struct oci_caps *caps, struct rerr **err)
 {
 	static const char *const sets[] = { "bounding", "effective", "inheritable", "permitted",
@@ -415,21 +437,8 @@ static int parse_linux(struct json_object *l, struct oci_spec *s, struct rerr **
 	    get_strv(l, "maskedPaths", "linux.maskedPaths", &s->masked_paths, err) < 0 ||
 	    get_strv(l, "readonlyPaths", "linux.readonlyPaths", &s->readonly_paths, err) < 0)
 		return -1;
-	if ((v = get(l, "sysctl"))) {
-		size_t n = 0;
-		if (want_type(v, json_type_object, "linux.sysctl", err) < 0)
-			return -1;
-		s->sysctl = calloc((size_t)json_object_object_length(v) + 1, sizeof(char *));
-		if (!s->sysctl)
-			return rerr_make(err, ENOMEM, "parsing config.json");
-		json_object_object_foreach(v, key, val) {
-			if (!json_object_is_type(val, json_type_string))
-				return rerr_make(err, 0, "invalid config.json: sysctl `%s` must be a string",
-						 key);
-			if (asprintf(&s->sysctl[n++], "%s=%s", key, json_object_get_string(val)) < 0)
-				return rerr_make(err, ENOMEM, "parsing config.json");
-		}
-	}
+	if ((v = get(l, "sysctl")) && get_kv(v, "linux.sysctl", &s->sysctl, err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -474,21 +483,7 @@ static int parse_hooks(struct json_object *h, struct oci_spec *s, struct rerr **
 
 static int parse_annotations(struct json_object *a, struct oci_spec *s, struct rerr **err)
 {
-	size_t n = 0;
-
-	if (want_type(a, json_type_object, "annotations", err) < 0)
-		return -1;
-	s->annotations = calloc((size_t)json_object_object_length(a) + 1, sizeof(char *));
-	if (!s->annotations)
-		return rerr_make(err, ENOMEM, "parsing config.json");
-	json_object_object_foreach(a, key, val) {
-		if (!json_object_is_type(val, json_type_string))
-			return rerr_make(err, 0, "invalid config.json: annotation `%s` must be a string",
-					 key);
-		if (asprintf(&s->annotations[n++], "%s=%s", key, json_object_get_string(val)) < 0)
-			return rerr_make(err, ENOMEM, "parsing config.json");
-	}
-	return 0;
+	return get_kv(a, "annotations", &s->annotations, err);
 }
 
 static int parse_root(struct json_object *top, struct oci_spec *s, struct rerr **err)
