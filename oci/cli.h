@@ -11,6 +11,7 @@
 
 struct global_opts {
 	const char *root;        /* state root, resolved (see state_root.c) */
+	const char *root_flag;   /* --root as given, or NULL */
 	const char *log_path;    /* --log, or NULL */
 	enum log_format log_format;
 	bool debug;
@@ -40,6 +41,10 @@ int cmd_pause(const struct global_opts *g, int argc, char **argv, struct rerr **
 int cmd_exec(const struct global_opts *g, int argc, char **argv, struct rerr **err);
 int cmd_features(const struct global_opts *g, int argc, char **argv, struct rerr **err);
 int cmd_resume(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+/* runuml-specific commands */
+int cmd_install(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+int cmd_uninstall(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+int cmd_check(const struct global_opts *g, int argc, char **argv, struct rerr **err);
 
 /* create (and, for run --detach, start) a detached container. */
 int create_and_maybe_start(const struct global_opts *g, const char *id, const char *bundle,

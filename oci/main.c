@@ -34,6 +34,39 @@ static const struct command commands[] = {
 	{ "features", cmd_features, "show what this runtime supports (JSON)" },
 };
 
+/* Not runc's: shown apart in --help, as runsc groups its own. */
+static const struct command runuml_commands[] = {
+	{ "install", cmd_install, "register runuml as a docker runtime (daemon.json)" },
+	{ "uninstall", cmd_uninstall, "remove that runtime from daemon.json" },
+	{ "check", cmd_check, "check that this host can run runuml" },
+};
+
+#define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < N_ELEM(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	for (size_t i = 0; i < N_ELEM(runuml_commands); i++)
+		if (!strcmp(runuml_commands[i].name, name))
+			return &runuml_commands[i];
+	return NULL;
+}
+
+/* Commands that must not create the state root: they touch no container
+ * (check resolves and tests it itself, reporting rather than failing). */
+static bool needs_state_root(const char *name)
+{
+	static const char *const no_root[] = { "spec", "features", "install", "uninstall",
+		"check" };
+
+	for (size_t i = 0; i < N_ELEM(no_root); i++)
+		if (!strcmp(name, no_root[i]))
+			return false;
+	return true;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: runuml [global options] <command> [command options] [arguments]\n\n"
@@ -41,6 +74,9 @@ static void usage(FILE *f)
 		   "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nrunuml-specific commands:\n");
+	for (size_t i = 0; i < N_ELEM(runuml_commands); i++)
+		fprintf(f, "  %-10s %s\n", runuml_commands[i].name, runuml_commands[i].help);
 	fprintf(f, "\nglobal options:\n"
 		   "  --root PATH            state directory (default /run/runuml, or\n"
 		   "                         $XDG_RUNTIME_DIR/runuml when not root)\n"
@@ -128,15 +164,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	const char *name = argv[optind];
-	const struct command *cmd = NULL;
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(commands[i].name, name))
-			cmd = &commands[i];
+	const struct command *cmd = find_command(name);
 	if (!cmd) {
 		log_error("unknown command `%s` (see `runuml --help`)", name);
 		return 1;
 	}
-	if (strcmp(name, "spec") && strcmp(name, "features")) {
+	g.root_flag = root_flag;
+	if (needs_state_root(name)) {
 		if (state_root_resolve(root_flag, &root, &err) < 0)
 			goto fail;
 		g.root = root;
