@@ -310,13 +310,14 @@ int cmd_check(const struct global_opts *g, int argc, char **argv, struct rerr **
 	struct checker ck = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	opterr = 0; /* one line of our own instead */
+	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(usage_check, stdout);
 			return 0;
 		}
-		fputs(usage_check, stderr);
-		return rerr_make(err, 0, "check: invalid option");
+		return rerr_make(err, 0, "check: unknown option `%s` (see `runuml check --help`)",
+				 argv[optind - 1]);
 	}
 	if (optind < argc)
 		return rerr_make(err, 0, "check: unexpected argument `%s`", argv[optind]);

@@ -68,14 +68,16 @@ int cmd_install(const struct global_opts *g, int argc, char **argv, struct rerr 
 	ssize_t n;
 	int c, r = -1;
 
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	opterr = 0; /* one line of our own instead */
+	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': name = optarg; break;
 		case 'c': config = optarg; break;
 		case 'h': fputs(usage_install, stdout); return 0;
 		default:
-			fputs(usage_install, stderr);
-			return rerr_make(err, 0, "install: invalid option");
+			return rerr_make(err, 0, "install: %s `%s` (see `runuml install --help`)",
+					 c == ':' ? "missing argument to" : "unknown option",
+					 argv[optind - 1]);
 		}
 	}
 	/* runtime arguments only after "--", so that a mistyped option is not

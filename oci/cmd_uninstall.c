@@ -36,14 +36,16 @@ int cmd_uninstall(const struct global_opts *g, int argc, char **argv, struct rer
 	struct json_object *runtimes, *def;
 	int c, r = -1;
 
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	opterr = 0; /* one line of our own instead */
+	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': name = optarg; break;
 		case 'c': config = optarg; break;
 		case 'h': fputs(usage_uninstall, stdout); return 0;
 		default:
-			fputs(usage_uninstall, stderr);
-			return rerr_make(err, 0, "uninstall: invalid option");
+			return rerr_make(err, 0, "uninstall: %s `%s` (see `runuml uninstall --help`)",
+					 c == ':' ? "missing argument to" : "unknown option",
+					 argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

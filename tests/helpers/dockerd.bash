@@ -2,9 +2,19 @@
 # data-root, exec-root and socket (Debian's docker.io), with runuml
 # registered as runtime "uml".  Never touches a system docker.
 #
-#   dockerd_start DIR       starts it (bounded wait); exports DOCKER_HOST
+#   dockerd_start DIR       starts it (bounded wait); exports DOCKER_HOST;
+#                           DOCKERD_CONFIG=FILE uses that daemon.json instead
+#   docker_cli ARGS...      docker against that daemon (-H $DOCKER_HOST)
+#   docker_import_rootfs TAR IMAGE   a rootfs tarball as an image
 #   docker_import_busybox   imports the busybox test image as runuml-busybox
 #   dockerd_stop DIR        stops it and unmounts what it left
+#
+# Flags that work on the Debian 12 test machines (cgroup v1, cgroupfs driver,
+# no systemd): --iptables=false with "ip-forward": false (no netfilter
+# needed; docker then warns "IPv4 forwarding is disabled" on every run),
+# --bridge none (no docker0), vfs storage (no overlay-on-overlay), and
+# --exec-root/--data-root/--pidfile/-H all under DIR.  `docker run
+# --runtime=runc` works with these, so a failure with --runtime=uml is ours.
 
 dockerd_available() {
 	command -v dockerd >/dev/null && command -v containerd >/dev/null && [ "$(id -u)" -eq 0 ]
@@ -13,6 +23,9 @@ dockerd_available() {
 dockerd_start() {
 	local dir=$1
 	mkdir -p "$dir"/{data,exec}
+	if [ -n "${DOCKERD_CONFIG:-}" ]; then
+		cp "$DOCKERD_CONFIG" "$dir/daemon.json"
+	else
 	cat >"$dir/daemon.json" <<-EOF
 	{
 	  "runtimes": { "uml": { "path": "$RUNUML" } },
@@ -22,6 +35,7 @@ dockerd_start() {
 	  "log-level": "warn"
 	}
 	EOF
+	fi
 	dockerd --config-file "$dir/daemon.json" --data-root "$dir/data" --exec-root "$dir/exec" \
 		--pidfile "$dir/docker.pid" -H "unix://$dir/docker.sock" \
 		--bridge none >"$dir/dockerd.log" 2>&1 &
@@ -38,10 +52,20 @@ dockerd_start() {
 	return 1
 }
 
+docker_cli() {
+	docker -H "${DOCKER_HOST:?dockerd_start first}" "$@"
+}
+
+docker_import_rootfs() {
+	local tar=$1 image=$2
+	docker_cli image inspect "$image" >/dev/null 2>&1 && return 0
+	docker_cli import -c 'CMD ["sh"]' \
+		-c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+		"$tar" "$image" >/dev/null
+}
+
 docker_import_busybox() {
-	docker image inspect runuml-busybox >/dev/null 2>&1 && return 0
-	docker import -c 'CMD ["sh"]' -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-		"$IMAGE_DIR.tar" runuml-busybox >/dev/null
+	docker_import_rootfs "$IMAGE_DIR.tar" runuml-busybox
 }
 
 dockerd_stop() {
