@@ -15,4 +15,5 @@ HOST_PROGRAMS += $(RUNUML_CLI)
 
 # `runuml --version` names the commit it was built from.
 RUNUML_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-$(OBJDIR)/oci/main.o: EXTRA_CFLAGS += -DRUNUML_COMMIT='"$(RUNUML_COMMIT)"'
+# (override: check-asan passes EXTRA_CFLAGS on the command line)
+$(OBJDIR)/oci/main.o: override EXTRA_CFLAGS += -DRUNUML_COMMIT='"$(RUNUML_COMMIT)"'

@@ -35,12 +35,16 @@ int cmd_features(const struct global_opts *g, int argc, char **argv, struct rerr
 		"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
 		"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
 		"CAP_CHECKPOINT_RESTORE", NULL };
-	struct json_object *o = json_object_new_object(), *linux_ = json_object_new_object();
-	struct json_object *cg = json_object_new_object(), *sc = json_object_new_object();
-	struct json_object *ann = json_object_new_object(), *off = json_object_new_object();
+	struct json_object *o, *linux_, *cg, *sc, *ann, *off;
 
 	if (argc > 1)
 		return rerr_make(err, 0, "features: takes no arguments");
+	o = json_object_new_object();
+	linux_ = json_object_new_object();
+	cg = json_object_new_object();
+	sc = json_object_new_object();
+	ann = json_object_new_object();
+	off = json_object_new_object();
 	json_object_object_add(o, "ociVersionMin", json_object_new_string("1.0.0"));
 	json_object_object_add(o, "ociVersionMax", json_object_new_string(OCI_SPEC_VERSION));
 	json_object_object_add(o, "hooks", strings(hooks));

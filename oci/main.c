@@ -129,7 +129,7 @@ int main(int argc, char **argv)
 	struct global_opts g = { .log_format = LOG_TEXT, .rootless = "auto" };
 	const char *root_flag = NULL;
 	struct rerr *err = NULL;
-	char *root = NULL;
+	char *root = NULL, *libexec = NULL;
 	int c, rc;
 
 	log_set_name("runuml");
@@ -175,18 +175,20 @@ int main(int argc, char **argv)
 			goto fail;
 		g.root = root;
 	}
-	g.libexec = libexec_dir();
+	g.libexec = libexec = libexec_dir();
 	argv += optind;
 	argc -= optind;
 	optind = 0; /* reset getopt for the command */
 	rc = cmd->fn(&g, argc, argv, &err);
 	if (rc >= 0) {
 		free(root);
+		free(libexec);
 		return rc;
 	}
 fail:
 	log_error("%s", err ? err->msg : "unknown error");
 	rerr_free(err);
 	free(root);
+	free(libexec);
 	return 1;
 }
