@@ -42,8 +42,9 @@ check_shape() {
 	[[ "${lines[0]}" == "FAIL kernel: $t/bin/../libexec/runuml/linux: No such file or directory; fix: "* ]]
 	printf '%s\n' "${lines[@]}" | grep -q '^FAIL initrd: '
 
-	for f in linux initrd.img runuml-monitor; do
-		ln -s "$BUILD_DIR/libexec/runuml/$f" "$t/libexec/runuml/$f"
+	for f in linux initrd.img runuml-monitor; do # check looks, it does not boot
+		printf '#!/bin/sh\n' >"$t/libexec/runuml/$f"
+		chmod 755 "$t/libexec/runuml/$f"
 	done
 	run "$t/bin/runuml" --root "$BATS_TEST_TMPDIR/state" check
 	check_shape

@@ -234,6 +234,7 @@ no_temp_left() {
 @test "install: dockerd loads the file it wrote and runs containers with the runtime" {
 	load helpers/dockerd
 	dockerd_available || skip "needs root and Debian's docker.io (dockerd, containerd)"
+	[ -f "$IMAGE_DIR.tar" ] || skip "no test image at $IMAGE_DIR.tar (run make)"
 	echo '{"log-level": "warn", "iptables": false, "ip-forward": false, "storage-driver": "vfs"}' >"$CONF"
 	"$RUNUML" install --config "$CONF" -- --debug
 	DOCKER_DIR=$BATS_TEST_TMPDIR/docker
