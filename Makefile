@@ -23,6 +23,17 @@ ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE \
 LDFLAGS ?=
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
 
+# libFuzzer harnesses (`make fuzz`): each component's build.mk adds
+#   $(FUZZ_DIR)/fuzz_<name>: tests/fuzz/fuzz_<name>.c <sources it needs>
+# to FUZZERS, built in one clang step with $(FUZZ_CFLAGS); scripts/fuzz-run.sh
+# runs each for FUZZ_SECONDS.
+FUZZ_DIR     := build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE -Ilib
+FUZZ_SECONDS ?= 30
+FUZZERS      :=
+
 JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 JSONC_LIBS   := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 
@@ -68,7 +79,10 @@ install: all
 	install -m 0755 $(BINDIR)/runuml $(DESTDIR)$(PREFIX)/bin/runuml
 	cp -a $(LIBEXEC)/. $(DESTDIR)$(PREFIX)/libexec/runuml/
 
+fuzz: $(FUZZERS)
+	./scripts/fuzz-run.sh $(FUZZ_SECONDS) $(FUZZERS)
+
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan $(FUZZ_DIR)
 
 -include $(shell find $(OBJDIR) -name '*.d' 2>/dev/null)

@@ -9,6 +9,11 @@ LIB_CORE_OBJS := $(call objs,$(LIB_CORE_SRCS))
 LIB_OCI_SRCS := lib/oci_spec.c lib/oci_names.c lib/launch_doc.c lib/state_file.c lib/hooks.c
 LIB_OCI_OBJS := $(call objs,$(LIB_OCI_SRCS))
 
+# Confinement of helper processes (seccomp allow-lists, namespaces, caps).
+LIB_CONFINE_SRCS := lib/seccomp_filter.c lib/confine.c
+LIB_CONFINE_OBJS := $(call objs,$(LIB_CONFINE_SRCS))
+SECCOMP_LIBS     := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lseccomp)
+
 ALL_TARGETS   ?=
 HOST_PROGRAMS ?=
 UNIT_TESTS    ?=
