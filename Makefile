@@ -34,6 +34,9 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 FUZZ_SECONDS ?= 30
 FUZZERS      :=
 
+# C unit tests (TAP): any build.mk adds $(UNIT_DIR)/test_<name> to UNIT_TESTS.
+UNIT_DIR := $(BUILD)/tests/unit
+
 JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 JSONC_LIBS   := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 

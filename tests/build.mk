@@ -1,5 +1,4 @@
 # tests: C unit tests (TAP), each linked with the lib code it exercises.
-UNIT_DIR := $(BUILD)/tests/unit
 
 $(UNIT_DIR)/test_ctl_proto: $(call objs,tests/unit/test_ctl_proto.c) $(LIB_CORE_OBJS)
 	@mkdir -p $(dir $@)
