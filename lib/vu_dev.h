@@ -27,7 +27,10 @@
 
 #define VU_MAX_QUEUES    8
 #define VU_MAX_QUEUE_NUM 256  /* split virtqueue entries, at most */
-#define VU_MAX_CHAIN     64   /* descriptors in one chain, at most */
+/* descriptors in one chain, at most: a chain can't be longer than its ring,
+ * and 9P's zero-copy reads and writes (net/9p/trans_virtio.c) pin up to 128
+ * user pages plus headers in one chain */
+#define VU_MAX_CHAIN     VU_MAX_QUEUE_NUM
 
 struct vu_dev;
 
