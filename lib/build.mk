@@ -17,3 +17,18 @@ SECCOMP_LIBS     := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -ls
 ALL_TARGETS   ?=
 HOST_PROGRAMS ?=
 UNIT_TESTS    ?=
+
+# The vhost-user device backend (lib/vu_dev.h): linked by runuml-9p and the
+# network helper.
+LIB_VU_SRCS := lib/vu_dev.c lib/vu_mem.c lib/vu_ring.c
+LIB_VU_OBJS := $(call objs,$(LIB_VU_SRCS))
+
+$(UNIT_DIR)/test_vu_ring: $(call objs,tests/unit/test_vu_ring.c) $(LIB_VU_OBJS) $(call objs,lib/rerr.c)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(ALL_LDFLAGS)
+
+$(UNIT_DIR)/test_vu_proto: $(call objs,tests/unit/test_vu_proto.c) $(LIB_VU_OBJS) $(call objs,lib/rerr.c)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(ALL_LDFLAGS)
+
+UNIT_TESTS += $(UNIT_DIR)/test_vu_ring $(UNIT_DIR)/test_vu_proto
