@@ -20,7 +20,7 @@ UNIT_TESTS    ?=
 
 # The vhost-user device backend (lib/vu_dev.h): linked by runuml-9p and the
 # network helper.
-LIB_VU_SRCS := lib/vu_dev.c lib/vu_mem.c lib/vu_ring.c
+LIB_VU_SRCS := lib/vu_dev.c lib/vu_req.c lib/vu_sock.c lib/vu_mem.c lib/vu_ring.c
 LIB_VU_OBJS := $(call objs,$(LIB_VU_SRCS))
 
 $(UNIT_DIR)/test_vu_ring: $(call objs,tests/unit/test_vu_ring.c) $(LIB_VU_OBJS) $(call objs,lib/rerr.c)
@@ -32,3 +32,11 @@ $(UNIT_DIR)/test_vu_proto: $(call objs,tests/unit/test_vu_proto.c) $(LIB_VU_OBJS
 	$(CC) -o $@ $^ $(ALL_LDFLAGS)
 
 UNIT_TESTS += $(UNIT_DIR)/test_vu_ring $(UNIT_DIR)/test_vu_proto
+
+FUZZERS += $(FUZZ_DIR)/fuzz_vring $(FUZZ_DIR)/fuzz_vu_msg
+$(FUZZ_DIR)/fuzz_vring: tests/fuzz/fuzz_vring.c $(LIB_VU_SRCS) lib/rerr.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+$(FUZZ_DIR)/fuzz_vu_msg: tests/fuzz/fuzz_vu_msg.c $(LIB_VU_SRCS) lib/rerr.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^

@@ -12,8 +12,16 @@
  * each ready one back to vu_dev_handle(); queue work happens inside
  * ops->handle_queue.  vu_dev_free() closes every fd and unmaps guest memory.
  *
- * Files: vu_dev.c (the vhost-user message protocol), vu_mem.c (SET_MEM_TABLE
- * regions and address translation), vu_ring.c (split virtqueues). */
+ * Elements (struct vu_elem) point into guest memory as currently mapped: push
+ * them before returning from handle_queue, since a later SET_MEM_TABLE or
+ * RESET_OWNER handled by vu_dev_handle() unmaps it.  on_failed may run inside
+ * any vu_dev_* / vu_queue_* call; it must not free the device.  vu_dev_new()
+ * sets SIGPIPE to SIG_IGN if it was SIG_DFL (virtio_uml's call fd is a pipe).
+ *
+ * Files: vu_dev.c (lifecycle, dispatch; the list of system calls used),
+ * vu_req.c (the vhost-user requests), vu_sock.c (socket I/O), vu_mem.c
+ * (SET_MEM_TABLE regions and address translation), vu_ring.c (split
+ * virtqueues); vu_internal.h is private to them and their tests. */
 #ifndef RUNUML_VU_DEV_H
 #define RUNUML_VU_DEV_H
 

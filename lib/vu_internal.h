@@ -29,6 +29,7 @@
 
 #define VU_F_PROTOCOL_FEATURES   30  /* virtio feature bit borrowed by vhost-user */
 #define VU_PROTOCOL_F_REPLY_ACK  3
+#define VU_PROTOCOL_F_SLAVE_REQ  5
 #define VU_PROTOCOL_F_CONFIG     9
 
 #define VU_VRING_INDEX_MASK  0xffu
@@ -51,6 +52,7 @@ enum vu_request {
 	VU_SET_PROTOCOL_FEATURES = 16,
 	VU_GET_QUEUE_NUM = 17,
 	VU_SET_VRING_ENABLE = 18,
+	VU_SET_SLAVE_REQ_FD = 21,
 	VU_GET_CONFIG = 24,
 	VU_SET_CONFIG = 25,
 };
@@ -149,6 +151,42 @@ void vu_vq_push(struct vu_vq *vq, const struct vu_elem *e, uint32_t len);
 /* After pushes: true when the driver did not ask for no interrupt. */
 bool vu_vq_should_notify(struct vu_vq *vq);
 
+/* --- one received message (vu_sock.c fills it, vu_req.c serves it) --- */
+struct vu_msg {
+	struct vu_msg_hdr h;
+	union vu_msg_payload p;
+	int fds[VU_MAX_FDS];          /* a handler that keeps one sets nfds = 0 */
+	unsigned nfds;
+	bool too_many_fds;
+};
+
+enum vu_rx { VU_RX_OK, VU_RX_NONE, VU_RX_EOF, VU_RX_FAIL };
+
+/* Receives exactly len bytes into buf, adding fds sent with them to m.
+ * VU_RX_NONE: nothing was waiting (only when start); VU_RX_EOF: the peer
+ * closed before the first byte (start only); VU_RX_FAIL: *why set. */
+enum vu_rx vu_sock_recv(struct vu_dev *d, void *buf, size_t len, struct vu_msg *m, bool start,
+			const char **why);
+/* A reply to m with size payload bytes; on a send error the device is
+ * failed and -1 returned. */
+int vu_reply(struct vu_dev *d, const struct vu_msg *m, const void *payload, uint32_t size);
+int vu_reply_u64(struct vu_dev *d, const struct vu_msg *m, uint64_t v);
+
+/* --- request handlers (vu_req.c) --- */
+#define VU_VARSIZE UINT32_MAX
+
+typedef int vu_req_fn(struct vu_dev *d, struct vu_msg *m, const char **why);
+
+struct vu_req {
+	vu_req_fn *fn;
+	uint32_t size;      /* exact payload size, or VU_VARSIZE (checked by fn) */
+	bool takes_fds;
+	bool replies;       /* answers with its own reply, never with an ack */
+};
+
+/* The handler of a request we serve, NULL for anything else. */
+const struct vu_req *vu_req_find(uint32_t request);
+
 /* --- the device (vu_dev.c) --- */
 struct vu_dev {
 	int sock;
@@ -160,6 +198,7 @@ struct vu_dev {
 	struct vu_vq vq[VU_MAX_QUEUES];
 	const char *failed;           /* reason, NULL while healthy */
 	int mid_msg_timeout_ms;       /* a peer stalling inside one message */
+	int slave_fd;                 /* SET_SLAVE_REQ_FD: kept, never written */
 };
 
 /* A device with no connection (sock -1): for vu_dev_new() and for tests
@@ -168,5 +207,9 @@ struct vu_dev *vu_dev_alloc(const struct vu_dev_ops *ops, void *opaque, struct r
 /* Marks the device failed (first reason wins) and calls ops->on_failed. */
 void vu_dev_fail(struct vu_dev *d, const char *why);
 bool vu_vq_ready(const struct vu_dev *d, unsigned q);
+/* Closes every kick/call fd and forgets all ring state. */
+void vu_dev_reset_rings(struct vu_dev *d);
+/* close() if >= 0, then -1. */
+void vu_close_fd(int *fd);
 
 #endif

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,11 +229,18 @@ static bool setup(int call_fd, int kick_fd, bool check)
 	     "GET_FEATURES: device, VERSION_1, PROTOCOL_FEATURES");
 	STEP(!(f & (1ull << VIRTIO_RING_F_INDIRECT_DESC)) && !(f & (1ull << VIRTIO_RING_F_EVENT_IDX)),
 	     "indirect descriptors and EVENT_IDX are not offered");
-	STEP(pf == ((1ull << VU_PROTOCOL_F_REPLY_ACK) | (1ull << VU_PROTOCOL_F_CONFIG)),
-	     "GET_PROTOCOL_FEATURES: REPLY_ACK and CONFIG only (no SLAVE_REQ, no INBAND)");
+	STEP(pf == ((1ull << VU_PROTOCOL_F_REPLY_ACK) | (1ull << VU_PROTOCOL_F_CONFIG) |
+		   (1ull << VU_PROTOCOL_F_SLAVE_REQ)),
+	     "GET_PROTOCOL_FEATURES: REPLY_ACK, CONFIG, SLAVE_REQ (no INBAND_NOTIFICATIONS)");
 	v = pf;
 	/* virtio_uml asks for an ack on SET_PROTOCOL_FEATURES itself */
 	STEP(acked(VU_SET_PROTOCOL_FEATURES, &v, 8, NULL, 0) == 0, "SET_PROTOCOL_FEATURES is acked");
+	/* virtio_uml hands over the write end of a pipe for backend requests */
+	int req[2];
+	STEP(pipe2(req, O_CLOEXEC) == 0 && acked(VU_SET_SLAVE_REQ_FD, NULL, 0, &req[1], 1) == 0 &&
+	     d->slave_fd >= 0, "SET_SLAVE_REQ_FD is acked and its fd kept");
+	close(req[0]);
+	close(req[1]);
 	v = f;
 	STEP(acked(VU_SET_FEATURES, &v, 8, NULL, 0) == 0, "SET_FEATURES is acked");
 	STEP(acked(VU_SET_MEM_TABLE, &mem, sizeof(mem), &mfd, 1) == 0,
@@ -382,14 +390,16 @@ static void malformed(void)
 	bad(false, 0, 0, NULL, 0, NULL, 0, "request 0");
 	bad(false, 6 /* SET_LOG_BASE */, VU_FLAG_NEED_REPLY, &v, 8, NULL, 0, "SET_LOG_BASE (not offered)");
 	TAP_OK(get_reply(6, &v, 8) == 8 && v != 0, "... and its NEED_REPLY gets a failure ack");
-	bad(false, 21 /* SET_SLAVE_REQ_FD */, 0, NULL, 0, &efd, 1, "SET_SLAVE_REQ_FD (not offered)");
+	bad(false, VU_SET_SLAVE_REQ_FD, 0, NULL, 0, &efd, 1, "SET_SLAVE_REQ_FD before SLAVE_REQ is acked");
+	bad(true, VU_SET_SLAVE_REQ_FD, 0, NULL, 0, NULL, 0, "SET_SLAVE_REQ_FD without its fd");
 	bad(false, 35 /* VRING_KICK in-band */, 0, &v, 8, NULL, 0, "in-band VRING_KICK (not offered)");
 	bad(false, VU_GET_FEATURES, 2 /* | VU_VERSION: 3 */, NULL, 0, NULL, 0, "version 3");
 	bad(false, VU_GET_FEATURES, VU_FLAG_REPLY, NULL, 0, NULL, 0, "a request flagged as a reply");
 	v = 1ull << VIRTIO_RING_F_INDIRECT_DESC;
 	bad(false, VU_SET_FEATURES, 0, &v, 8, NULL, 0, "SET_FEATURES with a feature not offered");
-	v = 1ull << 5; /* SLAVE_REQ */
-	bad(false, VU_SET_PROTOCOL_FEATURES, 0, &v, 8, NULL, 0, "SET_PROTOCOL_FEATURES with SLAVE_REQ");
+	v = 1ull << 14; /* INBAND_NOTIFICATIONS */
+	bad(false, VU_SET_PROTOCOL_FEATURES, 0, &v, 8, NULL, 0,
+	    "SET_PROTOCOL_FEATURES with INBAND_NOTIFICATIONS (not offered)");
 	v = 0;
 	bad(false, VU_SET_FEATURES, 0, &v, 8, &efd, 1, "an fd with a request that takes none");
 	bad(false, VU_SET_VRING_CALL, 0, &v, 8, many, 3, "SET_VRING_CALL with 3 fds");
@@ -449,7 +459,7 @@ int main(void)
 {
 	int fds_before = count_fds();
 
-	TAP_PLAN(69);
+	TAP_PLAN(71);
 	memfd = memfd_create("guest", MFD_CLOEXEC);
 	if (memfd < 0 || ftruncate(memfd, (off_t)(MEM_OFF + MEM_SIZE)) < 0)
 		return 1;

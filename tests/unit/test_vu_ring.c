@@ -105,15 +105,21 @@ static void avail(uint16_t head) /* publishes one more head */
 
 /* Pops from a fresh device expecting refusal; checks the device failed
  * once with a reason and stays failed. */
-static void expect_bad(struct vu_dev *d, const char *what)
+static void expect_bad_because(struct vu_dev *d, const char *what, const char *because)
 {
-	struct vu_elem e;
+	static struct vu_elem e;
 	int r = vu_queue_pop(d, 0, &e);
 
 	TAP_OK(r < 0 && vu_dev_failed(d) && failures == 1 && last_why &&
-	       vu_dev_fail_reason(d) == last_why && vu_queue_pop(d, 0, &e) < 0 && failures == 1,
+	       vu_dev_fail_reason(d) == last_why && (!because || strstr(last_why, because)) &&
+	       vu_queue_pop(d, 0, &e) < 0 && failures == 1,
 	       "%s: device failed (%s)", what, last_why ? last_why : "no reason");
 	vu_dev_free(d);
+}
+
+static void expect_bad(struct vu_dev *d, const char *what)
+{
+	expect_bad_because(d, what, NULL);
 }
 
 static int count_fds(void)
@@ -252,12 +258,19 @@ static void bad_rings(void)
 	desc(0, BUF_GPA, 4, VRING_DESC_F_NEXT, 1);
 	desc(1, BUF_GPA, 4, VRING_DESC_F_NEXT, 0);
 	avail(0);
-	expect_bad(d, "a two-descriptor loop");
+	expect_bad_because(d, "a two-descriptor loop", "loop");
 
 	d = mkdev(8);
 	desc(0, BUF_GPA, 4, VRING_DESC_F_NEXT, 0);
 	avail(0);
-	expect_bad(d, "a descriptor chained to itself");
+	expect_bad_because(d, "a descriptor chained to itself", "loop");
+
+	/* no iovecs pile up here: only the descriptor count can end it */
+	d = mkdev(256);
+	desc(0, BUF_GPA, 0, VRING_DESC_F_NEXT, 1);
+	desc(1, BUF_GPA, 0, VRING_DESC_F_NEXT, 0);
+	avail(0);
+	expect_bad_because(d, "a loop of zero-length descriptors", "loop");
 
 	/* VU_MAX_CHAIN + 1 descriptors: through the whole ring and back to
 	 * its start when VU_MAX_CHAIN is the ring size */
@@ -267,7 +280,7 @@ static void bad_rings(void)
 	if (VU_MAX_CHAIN < 256)
 		desc(VU_MAX_CHAIN, BUF_GPA, 1, 0, 0);
 	avail(0);
-	expect_bad(d, "a chain of VU_MAX_CHAIN + 1 descriptors");
+	expect_bad_because(d, "a chain of VU_MAX_CHAIN + 1 descriptors", "loop");
 
 	d = mkdev(8);
 	desc(0, BUF_GPA, 4, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 1);
@@ -401,7 +414,8 @@ static void bad_tables(void)
 	       "8 disjoint regions map");
 	vu_mem_unmap(&m);
 	why = NULL;
-	TAP_OK(pipe(p) == 0 && vu_mem_map(&m, &good, &p[0], 1, &why) < 0 && why && closed(p[0]),
+	TAP_OK(pipe(p) == 0 && vu_mem_map(&m, &good, &p[0], 1, &why) < 0 && why &&
+	       strstr(why, "regular file") && closed(p[0]),
 	       "a pipe as memory fd is refused and closed");
 	close(p[1]);
 	/* a refused table leaves the previous one in place */
@@ -419,7 +433,7 @@ int main(void)
 {
 	int fds_before;
 
-	TAP_PLAN(49);
+	TAP_PLAN(50);
 	memfd = memfd_create("guest", MFD_CLOEXEC);
 	if (memfd < 0 || ftruncate(memfd, MEM_SIZE) < 0)
 		return 1;
