@@ -167,6 +167,10 @@ int p9_owner_created(struct p9_server *s, struct p9_node *n, int fd, uint32_t ui
 	int rc = set_mapped(xfd, uid, gid, strip(s, mode), rdev);
 	if (own >= 0)
 		close(own);
+	/* a file system without user xattrs: files and directories still work
+	 * (shown as the proxy's, 0:0); a device or fifo would lose its type */
+	if (rc == -EOPNOTSUPP && (S_ISREG(mode) || S_ISDIR(mode)))
+		rc = 0;
 	return rc;
 }
 
@@ -187,6 +191,8 @@ int p9_owner_chmod(struct p9_server *s, struct p9_node *n, uint32_t mode)
 			if (xget(fd, X_MODE, &old) == 0 && type_ok(n->type, (uint32_t)old))
 				type = (uint32_t)old & S_IFMT;
 			rc = xset(fd, X_MODE, type | strip(s, mode & 07777));
+			if (rc == -EOPNOTSUPP && (type == S_IFREG || type == S_IFDIR))
+				rc = 0;   /* no user xattrs: the host mode is all there is */
 		}
 		if (rc == 0 && fchmod(fd, host) < 0)
 			rc = -errno;

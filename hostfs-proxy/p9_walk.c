@@ -133,7 +133,8 @@ int p9_node_open(struct p9_server *s, struct p9_node *n, int flags)
 		return -ENXIO;
 	if (!n->parent)
 		return -ESTALE;
-	/* O_NONBLOCK: should the name have become a fifo, don't hang */
+	/* O_NONBLOCK: should the name have become a fifo, don't hang (it has
+	 * no effect on the regular file this must be, so it stays set) */
 	fd = openat(n->parent->fd, n->name, (flags & ~O_TRUNC) | O_NONBLOCK);
 	if (fd < 0)
 		return errno == ELOOP || errno == ENOENT ? -ESTALE : -errno;
@@ -141,12 +142,6 @@ int p9_node_open(struct p9_server *s, struct p9_node *n, int flags)
 	    !S_ISREG(st.st_mode)) {
 		close(fd);
 		return -ESTALE;
-	}
-	if (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags & ~(O_ACCMODE | O_CLOEXEC |
-		O_NOCTTY | O_NOFOLLOW | O_TRUNC | O_CREAT | O_EXCL | O_DIRECTORY)) < 0) {
-		int e = errno;
-		close(fd);
-		return -e;
 	}
 	if ((flags & O_TRUNC) && ftruncate(fd, 0) < 0) {
 		int e = errno;
