@@ -44,7 +44,7 @@ const char *ctl_type_name(unsigned type)
 		[CTL_SIGNAL] = "SIGNAL", [CTL_RESIZE] = "RESIZE", [CTL_ERROR] = "ERROR",
 		[CTL_LOG] = "LOG", [CTL_EXEC] = "EXEC", [CTL_STARTED] = "STARTED",
 		[CTL_M_START] = "M_START", [CTL_M_EXEC] = "M_EXEC", [CTL_M_PAUSE] = "M_PAUSE",
-		[CTL_M_RESUME] = "M_RESUME", [CTL_M_PS] = "M_PS", [CTL_M_OK] = "M_OK",
+		[CTL_M_RESUME] = "M_RESUME", [CTL_M_PS] = "M_PS", [CTL_M_OK] = "M_OK", [CTL_NET] = "NET",
 	};
 	return type < CTL_TYPE_MAX && names[type] ? names[type] : "UNKNOWN";
 }

@@ -45,6 +45,8 @@ enum ctl_type {
 	CTL_M_RESUME,    /* cli->monitor: thaw it */
 	CTL_M_PS,        /* cli->monitor: reply payload: JSON array of host pids */
 	CTL_M_OK,        /* monitor->cli: request done; payload depends on it */
+	CTL_NET,         /* host->guest: network configuration, after the create-time
+			  * hooks and before START (launcher/net_transport.h) */
 	CTL_TYPE_MAX
 };
 

@@ -18,7 +18,14 @@ struct global_opts {
 	bool systemd_cgroup;
 	const char *rootless;    /* "true" | "false" | "auto" */
 	const char *libexec;     /* directory holding the helpers */
+	/* the guest's network (launcher/net_transport.h) */
+	const char *network;     /* --network auto|slirp|netns|none, or NULL */
+	const char *publish;     /* --publish / run -p: comma-separated forwards */
+	bool net_allow_host_loopback; /* --net-allow-host-loopback */
 };
+
+/* Appends a -p/--publish argument to *list (comma-separated, malloc'd). */
+int cli_publish_add(char **list, const char *spec, struct rerr **err);
 
 typedef int (*cmd_fn)(const struct global_opts *g, int argc, char **argv, struct rerr **err);
 

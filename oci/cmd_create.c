@@ -24,7 +24,7 @@
 static void usage_create(void)
 {
 	fprintf(stderr, "usage: runuml create [--bundle|-b DIR] [--pid-file FILE] "
-		"[--console-socket PATH] <container-id>\n");
+		"[--console-socket PATH] [-p|--publish [IP:]HOST:GUEST[/tcp|udp]]... <container-id>\n");
 }
 
 int create_and_maybe_start(const struct global_opts *g, const char *id, const char *bundle,
@@ -83,7 +83,8 @@ int cmd_create(const struct global_opts *g, int argc, char **argv, struct rerr *
 {
 	static const struct option longopts[] = {
 		{ "bundle", required_argument, NULL, 'b' },
-		{ "pid-file", required_argument, NULL, 'p' },
+		{ "pid-file", required_argument, NULL, 'i' },
+		{ "publish", required_argument, NULL, 'p' },
 		{ "console-socket", required_argument, NULL, 'c' },
 		{ "no-pivot", no_argument, NULL, 'P' },
 		{ "no-new-keyring", no_argument, NULL, 'K' },
@@ -93,13 +94,21 @@ int cmd_create(const struct global_opts *g, int argc, char **argv, struct rerr *
 		{ NULL, 0, NULL, 0 },
 	};
 	_cleanup_free_ char *bundle = NULL;
+	/* -p/--publish: added to the global --publish list */
+	_cleanup_free_ char *publish = g->publish ? strdup(g->publish) : NULL;
+	struct global_opts gg = *g;
 	const char *bundle_arg = ".", *pid_file = NULL, *console = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+b:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+b:p:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': bundle_arg = optarg; break;
-		case 'p': pid_file = optarg; break;
+		case 'i': pid_file = optarg; break;
+		case 'p':
+			if (cli_publish_add(&publish, optarg, err) < 0)
+				return -1;
+			gg.publish = publish;
+			break;
 		case 'c': console = optarg; break;
 		case 'P': case 'K': break; /* accepted: meaningless for a VM */
 		case 'F':
@@ -120,5 +129,5 @@ int cmd_create(const struct global_opts *g, int argc, char **argv, struct rerr *
 	bundle = abs_path(bundle_arg, err);
 	if (!bundle)
 		return rerr_wrap(err, "cannot use bundle");
-	return create_and_maybe_start(g, argv[optind], bundle, pid_file, console, false, err);
+	return create_and_maybe_start(&gg, argv[optind], bundle, pid_file, console, false, err);
 }

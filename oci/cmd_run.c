@@ -21,7 +21,8 @@
 static void usage_run(void)
 {
 	fprintf(stderr, "usage: runuml run [--bundle|-b DIR] [--detach|-d] [--keep] "
-		"[--pid-file FILE] [--console-socket PATH] <container-id>\n");
+		"[--pid-file FILE] [--console-socket PATH] [-p|--publish [IP:]HOST:GUEST[/tcp|udp]]... "
+		"<container-id>\n");
 }
 
 int cmd_run(const struct global_opts *g, int argc, char **argv, struct rerr **err)
@@ -30,7 +31,8 @@ int cmd_run(const struct global_opts *g, int argc, char **argv, struct rerr **er
 		{ "bundle", required_argument, NULL, 'b' },
 		{ "keep", no_argument, NULL, 'k' },
 		{ "detach", no_argument, NULL, 'd' },
-		{ "pid-file", required_argument, NULL, 'p' },
+		{ "pid-file", required_argument, NULL, 'i' },
+		{ "publish", required_argument, NULL, 'p' },
 		{ "console-socket", required_argument, NULL, 'c' },
 		{ "no-subreaper", no_argument, NULL, 'S' },
 		{ "no-pivot", no_argument, NULL, 'P' },
@@ -40,16 +42,24 @@ int cmd_run(const struct global_opts *g, int argc, char **argv, struct rerr **er
 		{ NULL, 0, NULL, 0 },
 	};
 	_cleanup_free_ char *bundle = NULL;
+	/* -p/--publish: added to the global --publish list */
+	_cleanup_free_ char *publish = g->publish ? strdup(g->publish) : NULL;
+	struct global_opts gg = *g;
 	const char *bundle_arg = ".", *pid_file = NULL, *console = NULL;
 	bool keep = false, detach = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+b:dh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+b:dp:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': bundle_arg = optarg; break;
 		case 'k': keep = true; break;
 		case 'd': detach = true; break;
-		case 'p': pid_file = optarg; break;
+		case 'i': pid_file = optarg; break;
+		case 'p':
+			if (cli_publish_add(&publish, optarg, err) < 0)
+				return -1;
+			gg.publish = publish;
+			break;
 		case 'c': console = optarg; break;
 		case 'S': case 'P': case 'K': break; /* meaningless for a VM; accepted */
 		case 'F':
@@ -69,12 +79,12 @@ int cmd_run(const struct global_opts *g, int argc, char **argv, struct rerr **er
 	if (!bundle)
 		return rerr_wrap(err, "cannot use bundle");
 	if (detach)
-		return create_and_maybe_start(g, argv[optind], bundle, pid_file, console, true, err);
+		return create_and_maybe_start(&gg, argv[optind], bundle, pid_file, console, true, err);
 	if (console)
 		return rerr_make(err, 0, "cannot use console socket if runuml will not detach");
 	struct monitor_launch ml = { .id = argv[optind], .bundle = bundle, .keep = keep,
 				     .console_fd = -1 };
-	if (monitor_launch_prepare(g, &ml, err) < 0)
+	if (monitor_launch_prepare(&gg, &ml, err) < 0)
 		return -1;
-	return monitor_launch_exec(g, &ml, err);
+	return monitor_launch_exec(&gg, &ml, err);
 }

@@ -85,6 +85,11 @@ static void usage(FILE *f)
 		   "  --debug                debug logging\n"
 		   "  --systemd-cgroup       cgroupsPath is slice:prefix:name\n"
 		   "  --rootless true|false|auto  accepted for runc compatibility\n"
+		   "  --network MODE         the guest's network: auto (default), slirp, netns\n"
+		   "                         or none (docs/networking.md)\n"
+		   "  --publish [IP:]HOST:GUEST[/tcp|udp]  forward a host port (slirp; also\n"
+		   "                         run/create -p)\n"
+		   "  --net-allow-host-loopback  let the guest reach the host's 127.0.0.1 (slirp)\n"
 		   "  -v, --version          print the version\n"
 		   "  -h, --help             this text\n");
 }
@@ -113,6 +118,17 @@ static char *libexec_dir(void)
 	return r;
 }
 
+int cli_publish_add(char **list, const char *spec, struct rerr **err)
+{
+	char *n = NULL;
+
+	if (asprintf(&n, "%s%s%s", *list ? *list : "", *list ? "," : "", spec) < 0)
+		return rerr_make(err, ENOMEM, "port forwards");
+	free(*list);
+	*list = n;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -122,6 +138,9 @@ int main(int argc, char **argv)
 		{ "debug", no_argument, NULL, 'd' },
 		{ "systemd-cgroup", no_argument, NULL, 's' },
 		{ "rootless", required_argument, NULL, 'R' },
+		{ "network", required_argument, NULL, 'N' },
+		{ "publish", required_argument, NULL, 'p' },
+		{ "net-allow-host-loopback", no_argument, NULL, 'L' },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -129,7 +148,7 @@ int main(int argc, char **argv)
 	struct global_opts g = { .log_format = LOG_TEXT, .rootless = "auto" };
 	const char *root_flag = NULL;
 	struct rerr *err = NULL;
-	char *root = NULL, *libexec = NULL;
+	char *root = NULL, *libexec = NULL, *publish = NULL;
 	int c, rc;
 
 	log_set_name("runuml");
@@ -150,6 +169,21 @@ int main(int argc, char **argv)
 		case 'd': g.debug = true; break;
 		case 's': g.systemd_cgroup = true; break;
 		case 'R': g.rootless = optarg; break;
+		case 'N':
+			if (strcmp(optarg, "auto") && strcmp(optarg, "slirp") && strcmp(optarg, "netns") &&
+			    strcmp(optarg, "none")) {
+				fprintf(stderr, "runuml: invalid --network `%s` (use auto, slirp, netns or "
+					"none)\n", optarg);
+				return 1;
+			}
+			g.network = optarg;
+			break;
+		case 'p':
+			if (cli_publish_add(&publish, optarg, &err) < 0)
+				goto fail;
+			g.publish = publish;
+			break;
+		case 'L': g.net_allow_host_loopback = true; break;
 		case 'v': version(); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
@@ -183,6 +217,7 @@ int main(int argc, char **argv)
 	if (rc >= 0) {
 		free(root);
 		free(libexec);
+		free(publish);
 		return rc;
 	}
 fail:

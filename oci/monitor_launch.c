@@ -38,6 +38,8 @@ int monitor_launch_prepare(const struct global_opts *g, struct monitor_launch *m
 	return 0;
 }
 
+static char net_buf[2][2048];
+
 static int build_argv(const struct global_opts *g, const struct monitor_launch *ml, int ready_fd,
 		      char **args, char *ready_buf, char *console_buf)
 {
@@ -72,6 +74,21 @@ static int build_argv(const struct global_opts *g, const struct monitor_launch *
 		args[n++] = "--debug";
 	if (ml->keep)
 		args[n++] = "--keep";
+	/* the network (launcher/net_transport.h): --net key=value */
+	if (g->network) {
+		snprintf(net_buf[0], sizeof(net_buf[0]), "mode=%s", g->network);
+		args[n++] = "--net";
+		args[n++] = net_buf[0];
+	}
+	if (g->publish && strlen(g->publish) < sizeof(net_buf[1]) - 8) {
+		snprintf(net_buf[1], sizeof(net_buf[1]), "publish=%s", g->publish);
+		args[n++] = "--net";
+		args[n++] = net_buf[1];
+	}
+	if (g->net_allow_host_loopback) {
+		args[n++] = "--net";
+		args[n++] = "allow-host-loopback";
+	}
 	args[n] = NULL;
 	return n;
 }
@@ -87,7 +104,7 @@ static char *monitor_path(const struct global_opts *g)
 int monitor_launch_exec(const struct global_opts *g, struct monitor_launch *ml, struct rerr **err)
 {
 	_cleanup_free_ char *monitor = monitor_path(g);
-	char *args[24], rb[16], cb[16];
+	char *args[32], rb[16], cb[16];
 
 	build_argv(g, ml, -1, args, rb, cb);
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -102,7 +119,7 @@ int monitor_launch_detached(const struct global_opts *g, struct monitor_launch *
 			    struct rerr **err)
 {
 	_cleanup_free_ char *monitor = monitor_path(g);
-	char *args[24], rb[16], cb[16], buf[4096];
+	char *args[32], rb[16], cb[16], buf[4096];
 	int ready[2], status;
 	size_t len = 0;
 	pid_t child;

@@ -29,6 +29,7 @@
 #include "ctl_chan.h"
 #include "guest.h"
 #include "guest_proc.h"
+#include "guest_net.h"
 
 #define CTL_TTY "/dev/ttyS1"
 
@@ -314,6 +315,10 @@ static void handle_frame(struct init_state *st, const struct ctl_hdr *h, const u
 		break;
 	case CTL_EXEC:
 		spawn_exec(st, h->proc, h->flags, pl, h->len);
+		break;
+	case CTL_NET:
+		if (st->phase != PH_STARTED)
+			guest_net_apply(st->doc, st->procs[0].pid, pl, h->len);
 		break;
 	case CTL_STDIN:
 		if ((g = find_proc(st, h->proc)))
