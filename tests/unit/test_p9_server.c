@@ -684,6 +684,17 @@ static void test_dirs(void)
 	t_clunk(35);
 	t_clunk(36);
 
+	/* directory renames */
+	TAP_OK(t_mkdir(1, "top", 0755, 0) == 0 && walk(1, 39, "top") == 0 && t_mkdir(39, "inner", 0755, 0) == 0,
+	       "make top/inner");
+	TAP_OK(t_renameat(1, "top", 39, "x") == EINVAL, "renaming a directory into itself is EINVAL");
+	TAP_OK(t_renameat(1, "top", 1, "top2") == 0 && walk(39, 40, "inner") == 0 && t_clunk(40) == 0,
+	       "a walked directory fid still works after its rename");
+	TAP_OK(walk(1, 40, "top2/inner/../inner/../../top2/inner/./../inner/../../top2/inner/..") == 0,
+	       "a walk of 16 names");
+	t_clunk(40);
+	t_clunk(39);
+
 	/* unlinkat, remove */
 	TAP_OK(t_unlinkat(1, "sub", 0) != 0, "Tunlinkat of a directory without AT_REMOVEDIR fails");
 	TAP_OK(t_mkdir(1, "empty", 0755, 0) == 0 && t_unlinkat(1, "empty", P9_DOTL_AT_REMOVEDIR) == 0 &&
