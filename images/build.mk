@@ -2,7 +2,7 @@
 RTEST        := $(BUILD)/guest/rtest
 BUSYBOX_IMG  := $(BUILD)/images/busybox
 
-$(RTEST): $(call objs,tests/guest/rtest.c)
+$(RTEST): $(call objs,tests/guest/rtest.c tests/guest/rtest_fs.c)
 	@mkdir -p $(dir $@)
 	$(CC) -static -o $@ $^
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "cleanup.h"
 #include "log.h"
 #include "monitor.h"
 
@@ -149,6 +150,26 @@ static void pump_stdin(struct monitor *m)
 	ctl_chan_send(&m->ch, CTL_STDIN, 0, 0, buf, (size_t)n);
 }
 
+/* A helper that ends before the container did ends the container: the
+ * guest would wait for its files (or network) forever.  A clean exit is the
+ * helper seeing the kernel go, which the kernel's own exit reports. */
+static bool helper_died(struct monitor *m, struct rerr **err)
+{
+	for (size_t i = 0; i < m->n_helpers; i++) {
+		struct helper_proc *h = &m->helpers[i];
+		int st;
+		if (h->pid <= 0 || waitpid(h->pid, &st, WNOHANG) != h->pid)
+			continue;
+		h->pid = -1;
+		if (m->res.exited || (WIFEXITED(st) && WEXITSTATUS(st) == 0))
+			continue;
+		_cleanup_free_ char *why = helper_exit_reason(h, st);
+		rerr_make(err, 0, "%s", why ? why : "a helper process died");
+		return true;
+	}
+	return false;
+}
+
 static void on_signal(struct monitor *m, const struct signalfd_siginfo *si)
 {
 	int sig = (int)si->ssi_signo;
@@ -271,6 +292,8 @@ int monitor_loop(struct monitor *m, struct rerr **err)
 			m->res.kernel_died = true;
 			break;
 		}
+		if (helper_died(m, err))
+			break;
 		if (waitpid(m->k->pid, &kstatus, WNOHANG) == m->k->pid) {
 			m->k->pid = -1;
 			/* what the kernel wrote before it went */

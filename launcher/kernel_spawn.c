@@ -168,8 +168,11 @@ int kernel_spawn(struct kernel_proc *k, const char *kernel, struct kernel_args *
 				"namespace: %s\n", strerror(errno));
 			_exit(127);
 		}
+		/* the state directory is also the working directory: the
+		 * vhost-user sockets are named relative to it (virtio_uml
+		 * splits its argument at ':' and the path must fit sun_path) */
 		int dir = open(state_dir, O_RDONLY | O_DIRECTORY);
-		if (dir < 0 || dup2(null_fd, 0) < 0 || dup2(k->console_fd, 1) < 0 ||
+		if (dir < 0 || fchdir(dir) < 0 || dup2(null_fd, 0) < 0 || dup2(k->console_fd, 1) < 0 ||
 		    dup2(k->console_fd, 2) < 0 || dup2(sv[1], 3) < 0 || dup2(dir, 4) < 0)
 			_exit(127);
 		close_range(5, ~0U, 0);

@@ -17,31 +17,16 @@
 
 #include "log.h"
 #include "monitor.h"
+#include "unix_listen.h"
 
 int mon_listen(const char *state_dir, struct rerr **err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int dfd, fd;
+	int dfd = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd;
 
-	dfd = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return rerr_make(err, errno, "cannot open state directory `%s`", state_dir);
-	/* through the directory fd, so a long state path still fits sun_path */
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/monitor.sock", dfd);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		close(dfd);
-		return rerr_make(err, errno, "cannot create the monitor socket");
-	}
-	mode_t old = umask(077);
-	int r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
-	umask(old);
+	fd = unix_listen_at(dfd, state_dir, "monitor.sock", 16, err);
 	close(dfd);
-	if (r < 0 || listen(fd, 16) < 0) {
-		int e = errno;
-		close(fd);
-		return rerr_make(err, e, "cannot listen on `%s/monitor.sock`", state_dir);
-	}
 	return fd;
 }
 

@@ -16,11 +16,12 @@
 #include <sys/types.h>
 
 #include "ctl_chan.h"
+#include "helper_proc.h"
 #include "launch_doc.h"
 #include "oci_spec.h"
 #include "rerr.h"
 
-#define MAX_KERNEL_ARGS 64
+#define MAX_KERNEL_ARGS 128
 
 struct kernel_args {
 	char *argv[MAX_KERNEL_ARGS + 1];
@@ -30,17 +31,19 @@ int kernel_args_add(struct kernel_args *ka, const char *fmt, ...) __attribute__(
 void kernel_args_free(struct kernel_args *ka);
 
 /* --- rootfs_transport.c ---------------------------------------------------
- * Decides how the root and each bind mount reach the guest: fills the
- * launch sources, adds kernel arguments (devices), and starts any helper
- * process it needs.  Exactly one implementation is active. */
+ * How the root and each bind mount reach the guest: through the 9P file
+ * server runuml-9p (path: proxy), one virtio-9p device per share.  Fills the
+ * launch sources, adds the devices to the kernel arguments and starts the
+ * server. */
 struct transport {
 	struct launch_src root;
 	struct launch_src *binds;  /* spec->n_mounts entries */
 	size_t n_binds;
-	pid_t helper;              /* file server process, or -1 */
+	struct helper_proc proxy;  /* the file server */
 };
 int transport_prepare(struct transport *t, const struct oci_spec *spec, const char *bundle,
-		      const char *state_dir, struct kernel_args *ka, struct rerr **err);
+		      const char *state_dir, const char *proxy, struct kernel_args *ka,
+		      struct rerr **err);
 void transport_release(struct transport *t);
 
 /* --- kernel_spawn.c -------------------------------------------------------- */
@@ -90,6 +93,8 @@ struct monitor {
 	int listen_fd;              /* monitor.sock, or -1 */
 	int io_in, io_out, io_err;  /* the container's stdio on the host */
 	bool io_tty;                /* io_* is one pty slave */
+	struct helper_proc *helpers; /* their death before the container's ends it */
+	size_t n_helpers;
 	prepared_fn on_prepared;
 	start_fn on_started;
 	void *user;

@@ -237,11 +237,11 @@ int main(int argc, char **argv)
 	struct monitor_opts o = { .log_format = LOG_TEXT, .ready_fd = -1, .console_fd = -1 };
 	struct kernel_proc k = { .pid = -1, .ctl_fd = -1, .console_fd = -1 };
 	struct kernel_args ka = { .argc = 0 };
-	struct transport t = { .helper = -1 };
+	struct transport t = { .proxy.pid = -1 };
 	struct monitor m = { .k = &k, .listen_fd = -1, .io_in = 0, .io_out = 1, .io_err = 2 };
 	struct monitor_ctx ctx = { .o = &o, .state_dirfd = -1 };
 	struct rerr *err = NULL;
-	_cleanup_free_ char *raw = NULL, *doc = NULL, *kernel = NULL, *initrd = NULL;
+	_cleanup_free_ char *raw = NULL, *doc = NULL, *kernel = NULL, *initrd = NULL, *proxy = NULL;
 	_cleanup_free_ char *bundle = NULL, *rootfs = NULL;
 	_cleanup_free_ char *failure = NULL;
 	struct termios saved_tty;
@@ -292,7 +292,8 @@ int main(int argc, char **argv)
 
 	kernel = helper_path("linux");
 	initrd = helper_path("initrd.img");
-	if (!kernel || !initrd) {
+	proxy = helper_path("runuml-9p");
+	if (!kernel || !initrd || !proxy) {
 		rerr_make(&err, errno, "cannot find the runuml helpers");
 		goto fail;
 	}
@@ -304,8 +305,10 @@ int main(int argc, char **argv)
 		goto fail;
 	if (kernel_base_args(&ka, initrd, o.state_dir, ctx.spec->memory_limit, &err) < 0 ||
 	    add_extra_kernel_args(&ka, &err) < 0 ||
-	    transport_prepare(&t, ctx.spec, bundle, o.state_dir, &ka, &err) < 0)
+	    transport_prepare(&t, ctx.spec, bundle, o.state_dir, proxy, &ka, &err) < 0)
 		goto fail;
+	m.helpers = &t.proxy;
+	m.n_helpers = 1;
 	doc = launch_doc_build(&t.root, t.binds, t.n_binds, raw, raw_len, &err);
 	if (!doc)
 		goto fail;

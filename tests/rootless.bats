@@ -55,3 +55,23 @@ teardown() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *'"status": "running"'* ]]
 }
+
+@test "rootless: the invoking user's files are root's in the guest; other owners the guest sets are kept" {
+	set_args "$BUNDLE" sh -c 'stat -c %u:%g /bin/busybox; echo x > /owned; chown 1000:1000 /owned;
+		stat -c %u:%g /owned; chmod 0604 /owned; stat -c %a /owned; mkdir /d; chown 123:456 /d;
+		stat -c %u:%g /d; mkfifo /p && stat -c %F /p'
+	[ "$(id -u)" -ne 0 ] || chown "$RL_USER" "$BUNDLE/config.json"
+	run "${RL_RUN[@]}" "'$RUNUML' --root '$RL_STATE' run -b '$BUNDLE' rl3"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0:0 ]
+	[ "${lines[1]}" = 1000:1000 ]
+	[ "${lines[2]}" = 604 ]
+	[ "${lines[3]}" = 123:456 ]
+	[ "${lines[4]}" = fifo ]
+	# on the host the files stay the invoking user's
+	local me
+	me=$("${RL_RUN[@]}" 'id -u')
+	[ "$(stat -c %u "$BUNDLE/rootfs/owned")" = "$me" ]
+	[ "$(stat -c %u "$BUNDLE/rootfs/d")" = "$me" ]
+}

@@ -99,8 +99,13 @@ static int make_target(const char *path, bool file)
 			return -1;
 		*s = '/';
 	}
+	/* an existing target is used as it is (a read-only root refuses even
+	 * an O_CREAT open of an existing file for writing) */
+	struct stat st;
+	if (stat(buf, &st) == 0)
+		return 0;
 	if (file) {
-		int fd = open(buf, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+		int fd = open(buf, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 		if (fd < 0 && errno != EEXIST && errno != EISDIR)
 			return -1;
 		if (fd >= 0)

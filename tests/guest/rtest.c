@@ -5,7 +5,8 @@
  *   exit N | kill-self SIG | cwd | env | ids | isatty | memhog SIZE |
  *   write-bytes N [FD] | stderr TEXT | rlimit NAME | hostname | pid | caps |
  *   nnp | cat | sleep SECONDS | sigwait | ppid-loop N | fork-loop N |
- *   exec-loop N */
+ *   exec-loop N
+ * and the file-system commands of rtest_fs.c. */
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -20,6 +21,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "rtest.h"
 
 extern char **environ;
 
@@ -286,5 +289,8 @@ int main(int argc, char **argv)
 		printf("fork+exec+wait %.1f us\n", (double)(now_ns() - t) / 1000.0 / (double)(n ? n : 1));
 		return 0;
 	}
-	return usage("unknown command (see the header of tests/guest/rtest.c)");
+	int r = argc > 1 ? rtest_fs(argc, argv) : -1;
+	if (r >= 0)
+		return r;
+	return usage("unknown command (see the headers of tests/guest/rtest.c and rtest_fs.c)");
 }
