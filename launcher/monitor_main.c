@@ -36,6 +36,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "monitor.h"
+#include "net_transport.h"
 #include "state_file.h"
 
 #define POWEROFF_GRACE_MS 10000
@@ -45,6 +46,7 @@ struct monitor_opts {
 	enum log_format log_format;
 	bool debug, keep, create;
 	int ready_fd, console_fd;
+	struct net_cli_opts net;
 };
 
 struct monitor_ctx {
@@ -52,6 +54,7 @@ struct monitor_ctx {
 	struct oci_spec *spec;
 	struct container_state st;
 	int state_dirfd;
+	struct net_transport *net;
 };
 
 static int parse_args(int argc, char **argv, struct monitor_opts *o)
@@ -67,6 +70,7 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o)
 		{ "log-format", required_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "keep", no_argument, NULL, 'k' },
+		{ "net", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -83,6 +87,10 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o)
 		case 'f': o->log_format = strcmp(optarg, "json") ? LOG_TEXT : LOG_JSON; break;
 		case 'd': o->debug = true; break;
 		case 'k': o->keep = true; break;
+		case 'n':
+			if (net_cli_opt(&o->net, optarg, NULL) < 0)
+				return -1;
+			break;
 		default: return -1;
 		}
 	}
@@ -174,6 +182,12 @@ static int on_prepared(struct monitor *m, struct rerr **err)
 	if (run_hooks(c, OCI_HOOK_PRESTART, err) < 0 || run_hooks(c, OCI_HOOK_CREATE_RUNTIME, err) < 0 ||
 	    run_hooks(c, OCI_HOOK_CREATE_CONTAINER, err) < 0)
 		return -1;
+	/* docker's network exists now (its prestart hook made it) */
+	if (net_transport_after_hooks(c->net, err) < 0)
+		return -1;
+	const char *net = net_transport_guest_config(c->net);
+	if (net && ctl_chan_send(&m->ch, CTL_NET, 0, 0, net, strlen(net)) < 0)
+		return rerr_make(err, ENOMEM, "sending the network configuration");
 	save_state(c, ST_CREATED);
 	if (c->o->ready_fd >= 0) {
 		(void)!write(c->o->ready_fd, "ok\n", 3);
@@ -239,7 +253,9 @@ int main(int argc, char **argv)
 	struct kernel_args ka = { .argc = 0 };
 	struct transport t = { .proxy.pid = -1 };
 	struct monitor m = { .k = &k, .listen_fd = -1, .io_in = 0, .io_out = 1, .io_err = 2 };
-	struct monitor_ctx ctx = { .o = &o, .state_dirfd = -1 };
+	struct net_transport net = { .ctl_fd = -1, .helper.pid = -1 };
+	struct monitor_ctx ctx = { .o = &o, .state_dirfd = -1, .net = &net };
+	_cleanup_free_ char *net_helper = NULL;
 	struct rerr *err = NULL;
 	_cleanup_free_ char *raw = NULL, *doc = NULL, *kernel = NULL, *initrd = NULL, *proxy = NULL;
 	_cleanup_free_ char *bundle = NULL, *rootfs = NULL;
@@ -301,10 +317,15 @@ int main(int argc, char **argv)
 		rerr_make(&err, errno, "cannot use kernel `%s`", kernel);
 		goto fail;
 	}
+	/* started from the host's network namespace: slirp's sockets live there */
+	net_helper = helper_path("runuml-net");
+	if (!net_helper || net_transport_start(&net, ctx.spec, &o.net, o.state_dir, net_helper,
+					       &err) < 0)
+		goto fail;
 	if (enter_network_namespace(ctx.spec, &err) < 0)
 		goto fail;
 	if (kernel_base_args(&ka, initrd, o.state_dir, ctx.spec->memory_limit, &err) < 0 ||
-	    add_extra_kernel_args(&ka, &err) < 0 ||
+	    net_transport_kernel_args(&net, &ka, &err) < 0 || add_extra_kernel_args(&ka, &err) < 0 ||
 	    transport_prepare(&t, ctx.spec, bundle, o.state_dir, proxy, &ka, &err) < 0)
 		goto fail;
 	m.helpers = &t.proxy;
@@ -384,6 +405,8 @@ fail:
 		unlinkat(ctx.state_dirfd, "monitor.sock", 0);
 	}
 	transport_release(&t);
+	net_transport_release(&net);
+	net_cli_opts_clear(&o.net);
 	kernel_args_free(&ka);
 	if (ctx.state_dirfd >= 0) {
 		ctx.st.has_exit = rc == 0;
