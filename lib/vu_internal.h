@@ -103,6 +103,7 @@ struct vu_region {
 	uint8_t *host;       /* where gpa is mapped here */
 	void *map;           /* the mmap() as made (page-aligned start) */
 	size_t map_len;
+	uint64_t dev, ino, file_off;  /* which bytes of which file it shows */
 };
 
 struct vu_mem {

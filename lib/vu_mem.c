@@ -9,7 +9,9 @@
  * count, zero sizes, wrap-around of addr+size and offset+size, overlaps in
  * either address space, and that the fd is a regular file at least
  * mmap_offset+size long (touching a shared mapping past the end of its file
- * raises SIGBUS).  What no check here can stop is the frontend shrinking the
+ * raises SIGBUS), and that no two regions show the same bytes of one file
+ * (aliases would let the device's own writes to one address change what it
+ * reads at another, see vu_ring.c).  What no check here can stop is the frontend shrinking the
  * file after the mapping was made; see the note in vu_dev.c. */
 #include <errno.h>
 #include <string.h>
@@ -79,7 +81,8 @@ static int map_region(struct vu_region *out, const struct vu_msg_region *r, int 
 	}
 	*out = (struct vu_region){ .gpa = r->guest_addr, .uva = r->user_addr, .size = r->size,
 				   .host = (uint8_t *)p + lead, .map = p,
-				   .map_len = (size_t)(lead + r->size) };
+				   .map_len = (size_t)(lead + r->size), .dev = st.st_dev,
+				   .ino = st.st_ino, .file_off = r->mmap_offset };
 	return 0;
 }
 
@@ -91,8 +94,17 @@ int vu_mem_map(struct vu_mem *m, const struct vu_msg_region *regs, const int *fd
 
 	for (unsigned i = 0; rc == 0 && i < n; i++) {
 		rc = map_region(&next.r[i], &regs[i], fds[i], why);
-		if (rc == 0)
-			next.n = i + 1;
+		if (rc < 0)
+			break;
+		next.n = i + 1;
+		for (unsigned j = 0; j < i; j++) {
+			const struct vu_region *a = &next.r[i], *b = &next.r[j];
+			if (a->dev == b->dev && a->ino == b->ino &&
+			    ranges_overlap(a->file_off, a->size, b->file_off, b->size)) {
+				*why = "SET_MEM_TABLE: two regions map the same file bytes";
+				rc = -1;
+			}
+		}
 	}
 	/* the mappings keep the memory; the descriptors are not needed */
 	for (unsigned i = 0; i < n && i < VU_MAX_REGIONS; i++)

@@ -9,6 +9,14 @@
  * at most min(num, VU_MAX_CHAIN) descriptors (which also ends loops),
  * readable descriptors precede writable ones, buffers translate through
  * vu_mem_gpa() and are split into several iovecs where they cross regions.
+ *
+ * The device's own writes must never change what it reads next, or a
+ * guest could make it publish work to itself forever (found by
+ * fuzz_vu_msg: a used ring laid over avail->idx turns every push into a
+ * new available buffer).  So the used ring may not overlap the descriptor
+ * table or the avail ring, and no device-writable buffer may overlap any
+ * of the three; vu_mem.c refuses regions that alias the same file bytes,
+ * which makes these address comparisons sufficient.
  * Indirect descriptors and EVENT_IDX are never offered (vu_dev.c strips
  * them), so a descriptor with VRING_DESC_F_INDIRECT is refused.
  *
@@ -41,6 +49,17 @@ void vu_vq_unmap(struct vu_vq *vq)
 	vq->used = NULL;
 }
 
+static bool overlaps(const void *a, uint64_t alen, const void *b, uint64_t blen)
+{
+	uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+
+	return x < y + blen && y < x + alen;
+}
+
+static uint64_t desc_bytes(const struct vu_vq *vq) { return 16ull * vq->num; }
+static uint64_t avail_bytes(const struct vu_vq *vq) { return 4 + 2ull * vq->num; }
+static uint64_t used_bytes(const struct vu_vq *vq) { return 4 + 8ull * vq->num; }
+
 static void *map_part(const struct vu_mem *m, uint64_t uva, uint64_t len, uintptr_t align)
 {
 	void *p = vu_mem_uva(m, uva, len);
@@ -57,11 +76,16 @@ int vu_vq_map(struct vu_vq *vq, const struct vu_mem *m, const char **why)
 	if (!num || !vq->addr_set)
 		return 0; /* not configured yet: not ready, not an error */
 	/* only the bytes the device touches; num <= VU_MAX_QUEUE_NUM, no overflow */
-	desc = map_part(m, vq->desc_uva, 16 * num, 16);
-	avail = map_part(m, vq->avail_uva, 4 + 2 * num, 2);
-	used = map_part(m, vq->used_uva, 4 + 8 * num, 4);
+	desc = map_part(m, vq->desc_uva, desc_bytes(vq), 16);
+	avail = map_part(m, vq->avail_uva, avail_bytes(vq), 2);
+	used = map_part(m, vq->used_uva, used_bytes(vq), 4);
 	if (!desc || !avail || !used) {
 		*why = "vring addresses outside guest memory or misaligned";
+		return -1;
+	}
+	if (overlaps(used, used_bytes(vq), desc, desc_bytes(vq)) ||
+	    overlaps(used, used_bytes(vq), avail, avail_bytes(vq))) {
+		*why = "used ring overlaps the descriptor table or avail ring";
 		return -1;
 	}
 	vq->desc = desc;
@@ -73,8 +97,9 @@ int vu_vq_map(struct vu_vq *vq, const struct vu_mem *m, const char **why)
 }
 
 /* Appends the iovecs of one descriptor's buffer; returns how many, or -1. */
-static int add_buffer(const struct vu_mem *m, uint64_t addr, uint32_t len, struct vu_elem *e,
-		      unsigned *niov, const char **why)
+static int add_buffer(const struct vu_vq *vq, const struct vu_mem *m, uint64_t addr,
+		      uint32_t len, bool writable, struct vu_elem *e, unsigned *niov,
+		      const char **why)
 {
 	unsigned before = *niov;
 	uint64_t left = len;
@@ -88,6 +113,12 @@ static int add_buffer(const struct vu_mem *m, uint64_t addr, uint32_t len, struc
 		void *p = vu_mem_gpa(m, addr, left, &chunk);
 		if (!p) {
 			*why = "descriptor buffer outside guest memory";
+			return -1;
+		}
+		if (writable && (overlaps(p, chunk, vq->desc, desc_bytes(vq)) ||
+				 overlaps(p, chunk, vq->avail, avail_bytes(vq)) ||
+				 overlaps(p, chunk, vq->used, used_bytes(vq)))) {
+			*why = "device-writable buffer overlaps the vring";
 			return -1;
 		}
 		if (*niov == VU_MAX_CHAIN) {
@@ -133,7 +164,7 @@ static int walk_chain(struct vu_vq *vq, const struct vu_mem *m, uint16_t head,
 			return -1;
 		}
 		writable_seen |= writable;
-		added = add_buffer(m, addr, len, e, &niov, why);
+		added = add_buffer(vq, m, addr, len, writable, e, &niov, why);
 		if (added < 0)
 			return -1;
 		if (writable)

@@ -314,6 +314,27 @@ static void bad_rings(void)
 	avail(0);
 	expect_bad(d, "the second descriptor outside guest memory");
 
+	/* the device's writes must not reach the rings it reads */
+	d = mkdev(8);
+	desc(0, AVAIL_GPA, 4, VRING_DESC_F_WRITE, 0);
+	avail(0);
+	expect_bad_because(d, "a writable buffer over the avail ring", "overlaps");
+	d = mkdev(8);
+	desc(0, BUF_GPA, 4, VRING_DESC_F_NEXT, 1);
+	desc(1, DESC_GPA + 16, 16, VRING_DESC_F_WRITE, 0);
+	avail(0);
+	expect_bad_because(d, "a writable buffer over the descriptor table", "overlaps");
+	d = mkdev(8);
+	desc(0, USED_GPA - 4, 8, VRING_DESC_F_WRITE, 0);
+	avail(0);
+	expect_bad_because(d, "a writable buffer reaching into the used ring", "overlaps");
+	d = mkdev(8);
+	desc(0, AVAIL_GPA, 4, 0, 0);
+	avail(0);
+	TAP_OK(vu_queue_pop(d, 0, &(struct vu_elem){ 0 }) == 1 && !vu_dev_failed(d),
+	       "a readable buffer over the avail ring is harmless and allowed");
+	vu_dev_free(d);
+
 	/* 64 descriptors, one of them across the boundary: 65 iovecs */
 	d = mkdev(256);
 	for (unsigned i = 0; i < VU_MAX_CHAIN; i++)
@@ -343,6 +364,10 @@ static void bad_ring_addresses(void)
 	vq->avail_uva = AVAIL_GPA;
 	vq->used_uva = UINT64_MAX - 16;
 	TAP_OK(vu_vq_map(vq, &d->mem, &why) < 0, "a used ring at the top of the address space is refused");
+	vq->used_uva = AVAIL_GPA;
+	TAP_OK(vu_vq_map(vq, &d->mem, &why) < 0, "a used ring over the avail ring is refused");
+	vq->used_uva = DESC_GPA + 64;
+	TAP_OK(vu_vq_map(vq, &d->mem, &why) < 0, "a used ring over the descriptor table is refused");
 	vq->used_uva = USED_GPA;
 	TAP_OK(vu_vq_map(vq, &d->mem, &why) == 0 && vq->avail, "good addresses map again");
 	vu_dev_free(d);
@@ -403,11 +428,15 @@ static void bad_tables(void)
 	refused(r, 1, "a 1 TiB region on a 32 KiB file");
 	r[0] = good;
 	for (unsigned i = 1; i < VU_MAX_REGIONS; i++)
-		r[i] = (struct vu_msg_region){ .guest_addr = 0x10000 * i, .size = 0x1000,
-					       .user_addr = 0x10000 * i, .mmap_offset = 0x1000 };
+		r[i] = (struct vu_msg_region){ .guest_addr = 0x10000 * i, .size = 0x400,
+					       .user_addr = 0x10000 * i, .mmap_offset = HALF + 0x400 * (i - 1) };
 	r[VU_MAX_REGIONS - 1].guest_addr = 0x1000; /* the last one overlaps the first */
 	refused(r, VU_MAX_REGIONS, "an overlap in the 8th region");
 	r[VU_MAX_REGIONS - 1].guest_addr = 0x80000;
+	r[VU_MAX_REGIONS - 1].user_addr = 0x80000;
+	r[VU_MAX_REGIONS - 1].mmap_offset = 0x10; /* the first region's file bytes */
+	refused(r, VU_MAX_REGIONS, "two regions aliasing the same file bytes");
+	r[VU_MAX_REGIONS - 1].mmap_offset = HALF + 0x400 * (VU_MAX_REGIONS - 2);
 	for (unsigned i = 0; i < VU_MAX_REGIONS; i++)
 		fds[i] = dup(memfd);
 	TAP_OK(vu_mem_map(&m, r, fds, VU_MAX_REGIONS, &why) == 0 && m.n == VU_MAX_REGIONS && vu_mem_gpa(&m, 0x80000, 4, &(uint64_t){ 0 }) == m.r[7].host,
@@ -433,7 +462,7 @@ int main(void)
 {
 	int fds_before;
 
-	TAP_PLAN(50);
+	TAP_PLAN(57);
 	memfd = memfd_create("guest", MFD_CLOEXEC);
 	if (memfd < 0 || ftruncate(memfd, MEM_SIZE) < 0)
 		return 1;
