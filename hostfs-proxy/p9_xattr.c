@@ -6,7 +6,8 @@
  * (XATTR_SIZE_MAX / XATTR_LIST_MAX) and all buffers of a server share a
  * budget.  Hidden from the guest: user.runuml.* (mapped ownership),
  * security.capability on nosuid shares; never settable: trusted.overlay.*
- * (a host overlayfs would obey it), and POSIX ACLs on mapped shares (their
+ * and user.overlay.* (a host overlayfs, with or without userxattr, would
+ * obey them), and POSIX ACLs on mapped shares (their
  * ids would be host ids).  Only regular files and directories carry them:
  * other types are never opened on the host. */
 #include <errno.h>
@@ -129,7 +130,7 @@ int p9_h_xattrcreate(struct p9_server *s, struct p9_rd *r, struct p9_wr *w)
 		return rc;
 	if (!*name || (flags & ~(uint32_t)(XATTR_CREATE | XATTR_REPLACE)))
 		return -EINVAL;
-	if (hidden(s, name) || prefix(name, "trusted.overlay."))
+	if (hidden(s, name) || prefix(name, "trusted.overlay.") || prefix(name, "user.overlay."))
 		return -EPERM;
 	if (s->sh.owner == P9_OWNER_MAPPED && prefix(name, "system.posix_acl_"))
 		return -EOPNOTSUPP;

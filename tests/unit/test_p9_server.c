@@ -800,7 +800,8 @@ static void test_xattr_lock(void)
 	       (n = get_xattr(50, "", buf, sizeof(buf))) >= 0 && !memmem(buf, (size_t)n, "runuml", 6),
 	       "user.runuml.* is hidden from the guest");
 	TAP_OK(set_xattr(50, "user.runuml.mode", "0") == EPERM, "... and can't be set");
-	TAP_OK(set_xattr(50, "trusted.overlay.opaque", "y") == EPERM, "trusted.overlay.* can't be set");
+	TAP_OK(set_xattr(50, "trusted.overlay.opaque", "y") == EPERM &&
+	       set_xattr(50, "user.overlay.opaque", "y") == EPERM, "trusted.overlay.* and user.overlay.* can't be set");
 	t_clunk(50);
 
 	/* locks */
