@@ -14,6 +14,7 @@
  * After each record the device is driven like its owner's event loop,
  * with an echoing handle_queue.  Crashes, sanitizer reports, leaked fds or
  * a failed device without a reason are findings. */
+#include <errno.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -82,7 +83,11 @@ static void pump(struct vu_dev *d)
 	for (int turns = 0; turns < 8 && !vu_dev_failed(d); turns++) {
 		struct pollfd pfd[1 + VU_MAX_QUEUES];
 		size_t n = vu_dev_pollfds(d, pfd, 1 + VU_MAX_QUEUES);
-		if (!n || poll(pfd, (nfds_t)n, 0) <= 0)
+		int r;
+		/* libFuzzer's timeout alarm interrupts poll now and then */
+		while ((r = poll(pfd, (nfds_t)n, 0)) < 0 && errno == EINTR)
+			;
+		if (!n || r <= 0)
 			return;
 		vu_dev_handle(d, pfd, n);
 	}
