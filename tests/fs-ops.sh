@@ -66,7 +66,7 @@ wait
 rtest trylock lk
 
 say "--- fifo, unlink, rmdir"
-mkfifo ff; stat -c '%F' ff
+mkfifo ff; stat -c '%F' ff; chmod 0600 ff; stat -c '%a' ff
 rm ff l2 s1 s2 s3; rmdir d1 2>/dev/null; ls
 
 say "--- errors"
