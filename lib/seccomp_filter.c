@@ -30,12 +30,13 @@ int seccomp_filter_install(const struct seccomp_rule *rules, size_t n, enum secc
 		}
 		if (ru->arg < 0)
 			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
-		else if (ru->op == SCMP_CMP_MASKED_EQ)
-			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					     SCMP_CMP((unsigned)ru->arg, ru->op, ru->mask, ru->value));
-		else
-			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					     SCMP_CMP((unsigned)ru->arg, ru->op, ru->value));
+		else {
+			/* spelled out: clang warns on SCMP_CMP's missing datum_b */
+			struct scmp_arg_cmp cmp = { .arg = (unsigned)ru->arg, .op = ru->op,
+						    .datum_a = ru->op == SCMP_CMP_MASKED_EQ ? ru->mask : ru->value,
+						    .datum_b = ru->op == SCMP_CMP_MASKED_EQ ? ru->value : 0 };
+			r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, &cmp);
+		}
 		if (r < 0) {
 			seccomp_release(ctx);
 			return rerr_make(err, -r, "cannot add `%s` to the seccomp filter", ru->name);
