@@ -69,8 +69,13 @@ void p9_node_unref(struct p9_server *s, struct p9_node *n)
 void p9_nodes_renamed(struct p9_server *s, const struct p9_node *olddir, const char *oldname,
 		      struct p9_node *newdir, const char *newname)
 {
+	/* copies: the caller holds olddir, but re-pointing may free other
+	 * nodes of the same directory */
+	const ino_t oino = olddir->ino;
+	const dev_t odev = olddir->dev;
+
 	for (struct p9_node *n = s->nodes; n; n = n->next) {
-		if (!n->parent || n->parent->ino != olddir->ino || n->parent->dev != olddir->dev ||
+		if (!n->parent || n->parent->ino != oino || n->parent->dev != odev ||
 		    strcmp(n->name, oldname))
 			continue;
 		bool cycle = false;

@@ -289,7 +289,12 @@ static int do_rename(struct p9_server *s, struct p9_node *odir, const char *oldn
 {
 	if (renameat(odir->fd, oldname, ndir->fd, newname) < 0)
 		return -errno;
+	/* Trename passes the moved node's parent, which that node may be the
+	 * last to hold: re-pointing it would free odir while the fix-up still
+	 * compares other nodes against it */
+	p9_node_ref(odir);
 	p9_nodes_renamed(s, odir, oldname, ndir, newname);
+	p9_node_unref(s, odir);
 	return 0;
 }
 

@@ -1054,6 +1054,35 @@ static void test_flags(void)
 	restart(NULL, false, false, false, P9_OWNER_PASSTHROUGH);
 }
 
+/* ---- red-team regressions ------------------------------------------- */
+
+/* Trename of a fid whose parent node only it keeps alive: re-pointing the
+ * node to its new directory drops the last reference of the old one, which
+ * p9_nodes_renamed went on comparing against (use after free, ASan). */
+static void test_rename_frees_parent(void)
+{
+	char p[PATH_MAX + 64];
+	char buf[64];
+	size_t n;
+
+	snprintf(p, sizeof(p), "%s/rnd", share);
+	mkdir(p, 0755);
+	host_write("rnd/f", "moved");
+	host_write("rnd-other", "x");
+	/* an older node with a parent, listed after the renamed one */
+	TAP_OK(walk(1, 300, "rnd-other") == 0, "rename/free: an unrelated node");
+	TAP_OK(walk(1, 301, "rnd/f") == 0, "rename/free: a file whose parent only it holds");
+	TAP_OK(t_rename(301, 1, "rnd-moved") == 0, "rename/free: Trename moves it to the root");
+	TAP_OK(t_lopen(301, 0) == 0 && t_read(301, 0, sizeof(buf), buf, &n) == 0 && n == 5 &&
+	       !memcmp(buf, "moved", 5), "rename/free: the fid still opens the moved file");
+	TAP_OK(t_lopen(300, 0) == 0 && t_read(300, 0, sizeof(buf), buf, &n) == 0 && n == 1,
+	       "rename/free: the unrelated node is untouched");
+	t_clunk(300);
+	t_clunk(301);
+	TAP_OK(t_unlinkat(1, "rnd-moved", 0) == 0 && t_unlinkat(1, "rnd-other", 0) == 0 &&
+	       t_unlinkat(1, "rnd", P9_DOTL_AT_REMOVEDIR) == 0, "rename/free: cleaned up");
+}
+
 /* The mapped model; returns the number of failures (runs as root or not). */
 static int mapped_checks(const char *dir, bool verbose)
 {
@@ -1180,6 +1209,7 @@ int main(void)
 	if (geteuid() == 0)
 		test_flags();
 	test_mapped();
+	test_rename_frees_parent();
 	p9_server_free(srv);
 
 	int dfd = open(top, O_PATH | O_DIRECTORY);
