@@ -317,6 +317,9 @@ int p9_h_setattr(struct p9_server *s, struct p9_rd *r, struct p9_wr *w)
 	if (s->sh.readonly && (valid & (P9_ATTR_MODE | P9_ATTR_UID | P9_ATTR_GID | P9_ATTR_SIZE |
 					P9_ATTR_ATIME | P9_ATTR_MTIME)))
 		return -EROFS;
+	if (p9_host_dir(s, f->node) && (valid & (P9_ATTR_MODE | P9_ATTR_UID | P9_ATTR_GID |
+						 P9_ATTR_SIZE | P9_ATTR_ATIME | P9_ATTR_MTIME)))
+		return -EPERM;
 	if ((valid & P9_ATTR_MODE) && (rc = p9_owner_chmod(s, f->node, mode)) < 0)
 		return rc;
 	if ((valid & (P9_ATTR_UID | P9_ATTR_GID)) &&

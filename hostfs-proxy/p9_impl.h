@@ -109,6 +109,9 @@ void p9_xattr_release(struct p9_server *s, size_t n);
 /* p9_walk.c */
 int p9_check_name(const struct p9_str *n, char *out);
 int p9_check_new_name(struct p9_server *s, struct p9_node *dir, const struct p9_str *n, char *out);
+/* The root of a single-file share: the host's directory around the one
+ * file, not the guest's (its mode, owner, times and xattrs stay as they are). */
+bool p9_host_dir(const struct p9_server *s, const struct p9_node *n);
 int p9_lookup(struct p9_server *s, struct p9_node *dir, const char *name, struct p9_node **out,
 	      struct stat *st);
 int p9_node_open(struct p9_server *s, struct p9_node *n, int flags);

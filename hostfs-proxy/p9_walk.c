@@ -27,6 +27,11 @@ int p9_check_name(const struct p9_str *n, char *out)
 	return 0;
 }
 
+bool p9_host_dir(const struct p9_server *s, const struct p9_node *n)
+{
+	return s->only_name && (n == s->root || (n->ino == s->root->ino && n->dev == s->root->dev));
+}
+
 /* A name to create, remove or rename in dir. */
 int p9_check_new_name(struct p9_server *s, struct p9_node *dir, const struct p9_str *n, char *out)
 {

@@ -126,6 +126,8 @@ int p9_h_xattrcreate(struct p9_server *s, struct p9_rd *r, struct p9_wr *w)
 		return -EBADF;
 	if (s->sh.readonly)
 		return -EROFS;
+	if (p9_host_dir(s, f->node))
+		return -EPERM;
 	if ((rc = xname(&nm, name)) < 0)
 		return rc;
 	if (!*name || (flags & ~(uint32_t)(XATTR_CREATE | XATTR_REPLACE)))

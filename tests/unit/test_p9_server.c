@@ -1083,6 +1083,51 @@ static void test_rename_frees_parent(void)
 	       t_unlinkat(1, "rnd", P9_DOTL_AT_REMOVEDIR) == 0, "rename/free: cleaned up");
 }
 
+/* The root of a single-file share is the host directory holding the file
+ * (docker's /var/lib/docker/containers/<id>/ for /etc/hosts): not the
+ * guest's.  Its mode, owner, times and xattrs (ACLs!) must not change. */
+static void test_only_name_root_attrs(void)
+{
+	char p[PATH_MAX + 64];
+	struct stat before, after;
+
+	host_write("hosts", "127.0.0.1 localhost\n");
+	restart("hosts", false, false, false, P9_OWNER_PASSTHROUGH);
+	snprintf(p, sizeof(p), "%s", share);
+	lstat(p, &before);
+	TAP_OK(walk(1, 310, "") == 0, "only_name root: a fid of the root");
+	TAP_OK(t_setattr(310, P9_ATTR_MODE, 0777, 0, 0, 0, 0, 0) == EPERM,
+	       "only_name root: Tsetattr mode is EPERM");
+	TAP_OK(t_setattr(310, P9_ATTR_UID | P9_ATTR_GID, 0, 4242, 4242, 0, 0, 0) == EPERM,
+	       "only_name root: Tsetattr uid/gid is EPERM");
+	TAP_OK(t_setattr(310, P9_ATTR_ATIME | P9_ATTR_MTIME | P9_ATTR_ATIME_SET | P9_ATTR_MTIME_SET,
+			 0, 0, 0, 0, 12345, 12345) == EPERM, "only_name root: Tsetattr times is EPERM");
+	TAP_OK(set_xattr(310, "user.planted", "x") == EPERM, "only_name root: Txattrcreate is EPERM");
+	/* u::rwx g::r-x o::rwx: an ACL that hands the directory to everyone */
+	static const char acl[] = "\x02\x00\x00\x00" "\x01\x00\x07\x00\xff\xff\xff\xff"
+				  "\x04\x00\x05\x00\xff\xff\xff\xff" "\x20\x00\x07\x00\xff\xff\xff\xff";
+	uint32_t wn;
+	int rc = walk(310, 311, "");
+	if (rc == 0 && (rc = t_xattrcreate(311, "system.posix_acl_access", sizeof(acl) - 1, 0)) == 0 &&
+	    (rc = t_write(311, 0, acl, sizeof(acl) - 1, &wn)) == 0)
+		rc = t_clunk(311);
+	else
+		t_clunk(311);
+	TAP_OK(rc == EPERM, "only_name root: an ACL can't be set (%d)", rc);
+	lstat(p, &after);
+	TAP_OK(before.st_mode == after.st_mode && before.st_uid == after.st_uid &&
+	       before.st_gid == after.st_gid && before.st_mtime == after.st_mtime &&
+	       getxattr(p, "user.planted", NULL, 0) < 0 &&
+	       getxattr(p, "system.posix_acl_access", NULL, 0) < 0,
+	       "only_name root: the host directory is unchanged");
+	TAP_OK(walk(1, 312, "hosts") == 0 && t_setattr(312, P9_ATTR_MODE, 0600, 0, 0, 0, 0, 0) == 0,
+	       "only_name root: the file itself can still be chmodded");
+	chmod(p, before.st_mode & 07777);
+	for (uint32_t f = 310; f < 313; f++)
+		t_clunk(f);
+	restart(NULL, false, false, false, P9_OWNER_PASSTHROUGH);
+}
+
 /* The mapped model; returns the number of failures (runs as root or not). */
 static int mapped_checks(const char *dir, bool verbose)
 {
@@ -1210,6 +1255,8 @@ int main(void)
 		test_flags();
 	test_mapped();
 	test_rename_frees_parent();
+	if (geteuid() == 0)
+		test_only_name_root_attrs();
 	p9_server_free(srv);
 
 	int dfd = open(top, O_PATH | O_DIRECTORY);
