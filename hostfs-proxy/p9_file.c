@@ -91,6 +91,16 @@ int p9_h_lopen(struct p9_server *s, struct p9_rd *r, struct p9_wr *w)
 	return 0;
 }
 
+/* Removes dir/name if it is still the file st describes. */
+static void unlink_created(struct p9_node *dir, const char *name, const struct stat *st)
+{
+	struct stat now;
+
+	if (fstatat(dir->fd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_ino == st->st_ino &&
+	    now.st_dev == st->st_dev)
+		unlinkat(dir->fd, name, 0);
+}
+
 /* Tlcreate fid[4] name[s] flags[4] mode[4] gid[4] -> Rlcreate qid[13] iounit[4]
  * The fid (a directory) becomes the new, open file. */
 int p9_h_lcreate(struct p9_server *s, struct p9_rd *r, struct p9_wr *w)
@@ -136,12 +146,17 @@ int p9_h_lcreate(struct p9_server *s, struct p9_rd *r, struct p9_wr *w)
 		rc = -ESTALE;
 	}
 	if (rc < 0) {
+		/* the file we made (the proxy's, with the guest's mode bits,
+		 * setuid included) must not stay; an entry swapped in since is
+		 * someone else's and stays */
+		if (rc != -ESTALE)
+			unlink_created(dir, name, &st);
 		close(fd);
 		return rc;
 	}
 	rc = p9_owner_created(s, n, fd, f->uid, gid, S_IFREG | (mode & 07777), 0);
 	if (rc < 0) {
-		unlinkat(dir->fd, name, 0);
+		unlink_created(dir, name, &st);
 		p9_node_unref(s, n);
 		close(fd);
 		return rc;

@@ -480,6 +480,13 @@ static int host_stat(const char *rel, struct stat *st)
 	return lstat(p, st);
 }
 
+static void unlink_share(const char *rel)
+{
+	char p[PATH_MAX + 64];
+	snprintf(p, sizeof(p), "%s/%s", share, rel);
+	unlink(p);
+}
+
 static char *host_read(const char *rel, char *buf, size_t cap)
 {
 	char p[PATH_MAX + 64];
@@ -1083,6 +1090,36 @@ static void test_rename_frees_parent(void)
 	       t_unlinkat(1, "rnd", P9_DOTL_AT_REMOVEDIR) == 0, "rename/free: cleaned up");
 }
 
+/* Tlcreate creates the file, then looks it up: when the lookup fails (here
+ * the descriptor limit, which a guest reaches by holding fids), the new
+ * file -- owned by the proxy, with the guest's mode -- must not stay. */
+static void test_lcreate_failure_cleans_up(void)
+{
+	struct stat st;
+	pid_t pid;
+	int status = -1;
+
+	TAP_OK(walk(1, 320, "") == 0, "lcreate cleanup: a directory fid");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		int lowest = dup(0);
+		close(lowest);
+		/* the create's descriptor is the last one; the lookup gets EMFILE */
+		struct rlimit rl = { (rlim_t)lowest + 1, (rlim_t)lowest + 1 };
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			_exit(2);
+		_exit(t_lcreate(320, "leftover", 2, 04777, 0) == EMFILE ? 0 : 3);
+	}
+	waitpid(pid, &status, 0);
+	TAP_OK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "lcreate cleanup: Tlcreate fails with EMFILE (%d)",
+	       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	TAP_OK(host_stat("leftover", &st) < 0 && errno == ENOENT,
+	       "lcreate cleanup: the file it created is removed again");
+	t_clunk(320);
+	unlink_share("leftover");
+}
+
 /* The root of a single-file share is the host directory holding the file
  * (docker's /var/lib/docker/containers/<id>/ for /etc/hosts): not the
  * guest's.  Its mode, owner, times and xattrs (ACLs!) must not change. */
@@ -1255,6 +1292,7 @@ int main(void)
 		test_flags();
 	test_mapped();
 	test_rename_frees_parent();
+	test_lcreate_failure_cleans_up();
 	if (geteuid() == 0)
 		test_only_name_root_attrs();
 	p9_server_free(srv);
