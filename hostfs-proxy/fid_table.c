@@ -128,6 +128,7 @@ int p9_fid_add(struct p9_server *s, uint32_t id, struct p9_node *node, uint32_t 
 	f->node = p9_node_ref(node);
 	f->uid = uid;
 	f->fd = -1;
+	f->lock_fd = -1;
 	f->hnext = s->fids[bucket(id)];
 	s->fids[bucket(id)] = f;
 	s->n_fids++;
@@ -153,6 +154,8 @@ static void fid_free(struct p9_server *s, struct p9_fid *f)
 {
 	if (f->fd >= 0)
 		close(f->fd);
+	if (f->lock_fd >= 0)
+		close(f->lock_fd);
 	if (f->xbuf)
 		p9_xattr_release(s, f->xsize);
 	free(f->xbuf);

@@ -62,6 +62,7 @@ struct p9_fid {
 	struct p9_node *node;
 	uint32_t uid;             /* n_uname of the attach it descends from */
 	int fd;                   /* open descriptor (P9_FID_OPEN), else -1 */
+	int lock_fd;              /* p9_lock.c: -1 not decided, -2 use fd, else an O_RDWR reopen */
 	uint32_t oflags;          /* host open flags */
 	/* xattr state */
 	char *xname;

@@ -19,6 +19,26 @@ static int lock_fid(struct p9_server *s, uint32_t id, struct p9_fid **f)
 	return 0;
 }
 
+/* The descriptor a fid's locks live on.  flock(2) reaches the server as a
+ * POSIX write lock (v9fs_file_flock_dotl), and a guest may flock a file it
+ * opened read-only -- which F_OFD_SETLK refuses on an O_RDONLY descriptor.
+ * So the first lock of a fid not opened read-write reopens the file O_RDWR
+ * once, used for locking only (never read or written), and every later lock
+ * and unlock of that fid goes to the same descriptor; where the reopen is
+ * refused the fid's own descriptor serves the lock types it allows. */
+static int lock_fd_of(struct p9_server *s, struct p9_fid *f)
+{
+	if (f->lock_fd >= 0)
+		return f->lock_fd;
+	if (f->lock_fd == -1) {
+		int fd = -1;
+		if ((f->oflags & O_ACCMODE) != O_RDWR && f->node->type == S_IFREG)
+			fd = p9_node_open(s, f->node, O_RDWR);
+		f->lock_fd = fd >= 0 ? fd : -2;
+	}
+	return f->lock_fd >= 0 ? f->lock_fd : f->fd;
+}
+
 static int fill_flock(uint8_t type, uint64_t start, uint64_t len, struct flock *fl)
 {
 	memset(fl, 0, sizeof(*fl));
@@ -57,7 +77,7 @@ int p9_h_lock(struct p9_server *s, struct p9_rd *r, struct p9_wr *w)
 		return rc;
 	if ((rc = fill_flock(type, start, len, &fl)) < 0)
 		return rc;
-	if (fcntl(f->fd, F_OFD_SETLK, &fl) == 0)
+	if (fcntl(lock_fd_of(s, f), F_OFD_SETLK, &fl) == 0)
 		p9_put8(w, P9_LOCK_SUCCESS);
 	else if (errno == EAGAIN || errno == EACCES)
 		p9_put8(w, P9_LOCK_BLOCKED);
@@ -85,7 +105,7 @@ int p9_h_getlock(struct p9_server *s, struct p9_rd *r, struct p9_wr *w)
 		return rc;
 	if ((rc = fill_flock(type, start, len, &fl)) < 0)
 		return rc;
-	if (fcntl(f->fd, F_OFD_GETLK, &fl) < 0)
+	if (fcntl(lock_fd_of(s, f), F_OFD_GETLK, &fl) < 0)
 		return -errno;
 	/* the holder is another fid of this guest; its process is the guest's
 	 * business, so the asker's proc_id/client_id are echoed */

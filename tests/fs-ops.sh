@@ -59,6 +59,7 @@ rtest unlink-open u; [ ! -e u ] && say "gone"
 
 say "--- locks"
 : > lk
+rtest flock-try lk
 rtest lock lk > lock.out &
 while [ ! -s lock.out ]; do sleep 0.05; done
 cat lock.out; rtest trylock lk

@@ -68,6 +68,7 @@ run_in() {
 	mkdir "$BUNDLE/rootfs/w"
 	run_in fs-ops /w
 	echo "$output" > "$BATS_TEST_TMPDIR/uml.out"
+	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *done ]]
 	# what the guest wrote through a shared mapping and an xattr is on the host
