@@ -25,10 +25,13 @@ bench_config() {
 		: "${BENCH_FS_WRITE:=64M}" "${BENCH_FS_READ:=64M}" "${BENCH_FS_STAT:=20k}"
 		: "${BENCH_FS_CREATE:=2k}" "${BENCH_FS_STATFILES:=1000}" "${BENCH_FS_TREE:=10000}"
 		: "${BENCH_NET_SIZE:=64M}" "${BENCH_MEM_N:=20}" "${BENCH_MEM_SETTLE:=1}"
-		: "${BENCH_CPU_FILES:=50}" "${BENCH_STDIO:=100M}"
+		# 30 files: about 40 s a round inside UML on a loaded 2-core host (15 min budget)
+		: "${BENCH_CPU_FILES:=30}" "${BENCH_STDIO:=100M}"
 	fi
 	# runuml network modes to try: `default` (no flag) or a --network=MODE value
 	: "${BENCH_NET_MODES:=default slirp}"
+	# address the container dials for the host (default: its IPv4 gateway)
+	: "${BENCH_NET_HOST:=}"
 	: "${BENCH_DOCKER:=auto}" # auto: when root and dockerd/containerd exist; no: skip
 }
 

@@ -26,7 +26,7 @@ done
 
 BUILD_DIR=${RUNUML_BUILD:-$TOP/build}
 case $BUILD_DIR in /*) ;; *) BUILD_DIR=$TOP/$BUILD_DIR ;; esac
-RUNUML=$BUILD_DIR/bin/runuml
+RUNUML=${BENCH_RUNUML:-$BUILD_DIR/bin/runuml} # another runuml to measure: BENCH_RUNUML
 UBENCH=$BUILD_DIR/bench/ubench
 IMAGE_DIR=$BUILD_DIR/images/busybox
 for f in "$RUNUML" "$UBENCH" "$IMAGE_DIR/config.json" "$IMAGE_DIR.tar"; do
