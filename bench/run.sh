@@ -107,7 +107,7 @@ for a in $AREAS; do
 	cleanup_containers
 	left=$(leftovers)
 	if [ -n "$left" ]; then
-		say "area $a left processes behind: $(echo $left)"
+		say "area $a left processes behind: ${left//$'\n'/ }"
 		for p in $left; do kill -9 "$p" 2>/dev/null || true; done
 		st=1
 	fi

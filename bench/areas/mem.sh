@@ -47,8 +47,8 @@ _mem_round() {
 		log "mem: $kind sandboxes left processes behind"
 		return 1
 	fi
-	awk -v o="$one" -v a="$all" -v n="$BENCH_MEM_N" \
-		'BEGIN { printf "one_MiB %.3f\nall_MiB %.3f\nper_MiB %.3f\n", o / 1024, a / 1024, a / 1024 / n }'
+	awk -v o="$one" -v a="$all" \
+		'BEGIN { printf "one_MiB %.3f\nall_MiB %.3f\n", o / 1024, a / 1024 }'
 }
 
 area_mem() {
@@ -58,5 +58,4 @@ area_mem() {
 	interleave runuml="_mem_round ru" runc="_mem_round rc"
 	row mem "1 idle sandbox (PSS)" one_MiB MiB lower runuml runc "runc: no shim (runc run -d), so only the container's own processes"
 	row mem "$BENCH_MEM_N idle sandboxes (PSS, total)" all_MiB MiB lower runuml runc
-	row mem "$BENCH_MEM_N idle sandboxes (PSS per sandbox)" per_MiB MiB lower runuml runc
 }
