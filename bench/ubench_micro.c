@@ -2,12 +2,15 @@
  *   getppid_ns      a getppid() round trip (raw syscall, no libc cache)
  *   pagefault_ns    first touch of a fresh anonymous page
  *   fork_us         fork() + child _exit(0) + waitpid()
- *   forkexec_us     fork() + execve(this binary, "true") + waitpid() */
+ *   forkexec_us     fork() + execve(this binary, "true") + waitpid()
+ *   forkexec_faults page faults (minor + major) of one such child, from
+ *                   getrusage(RUSAGE_CHILDREN): what an exec costs in faults */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,11 +79,13 @@ static int bench_forkexec(long n)
 {
 	char self[PATH_MAX];
 	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	struct rusage r0, r1;
 	long long t;
 
 	if (len < 0)
 		return ub_fail("readlink /proc/self/exe");
 	self[len] = '\0';
+	getrusage(RUSAGE_CHILDREN, &r0);
 	t = ub_now_ns();
 	for (long i = 0; i < n; i++) {
 		pid_t p = fork();
@@ -91,7 +96,10 @@ static int bench_forkexec(long n)
 		if (wait_ok(p))
 			return 1;
 	}
-	printf("forkexec_us %.1f\n", (double)(ub_now_ns() - t) / 1000.0 / (double)n);
+	t = ub_now_ns() - t;
+	getrusage(RUSAGE_CHILDREN, &r1);
+	printf("forkexec_us %.1f\n", (double)t / 1000.0 / (double)n);
+	printf("forkexec_faults %.1f\n", (double)(r1.ru_minflt - r0.ru_minflt + r1.ru_majflt - r0.ru_majflt) / (double)n);
 	return 0;
 }
 

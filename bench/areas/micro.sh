@@ -1,6 +1,7 @@
 # area micro: per-operation kernel costs, ubench micro inside runuml, inside
 # runc and natively (same static binary): getppid round trip, first touch of
-# a fresh page, fork+wait, fork+exec+wait.
+# a fresh page, fork+wait, fork+exec+wait (and how many page faults that
+# exec takes).
 
 # shellcheck disable=SC2086 # BENCH_MICRO is four counts
 _micro_ru() { set_args "$B" ubench micro $BENCH_MICRO && ru_run "$B"; }
@@ -20,4 +21,6 @@ area_micro() {
 		row micro "fork + wait" fork_us µs lower runuml $base
 		row micro "fork + exec + wait" forkexec_us µs lower runuml $base
 	done
+	row micro "page faults of one fork + exec" forkexec_faults faults lower runuml native \
+		"page faults: getrusage(RUSAGE_CHILDREN) minor + major, per child"
 }
