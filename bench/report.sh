@@ -72,6 +72,10 @@ describe() {
 	echo
 	echo "![cost ratios, log scale]($png_name)"
 	echo
+	if [ -f "$(dirname "$md")/performance-notes.md" ]; then
+		echo "Where the time goes behind the largest ratios: [performance-notes.md](performance-notes.md)."
+		echo
+	fi
 	echo "## Machine"
 	echo
 	echo "| | |"
