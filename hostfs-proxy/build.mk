@@ -16,9 +16,11 @@ ALL_TARGETS   += $(PROXY)
 HOST_PROGRAMS += $(PROXY)
 
 # The server core's unit test and libFuzzer harness (tests/fuzz/fuzz_p9.c).
-$(UNIT_DIR)/test_p9_server: $(call objs,tests/unit/test_p9_server.c) $(P9_CORE_OBJS) $(LIB_CORE_OBJS)
+# It also serves requests under the proxy's seccomp filter (seccomp_rules.h).
+$(UNIT_DIR)/test_p9_server: $(call objs,tests/unit/test_p9_server.c) $(P9_CORE_OBJS) $(LIB_CORE_OBJS) \
+                            $(call objs,lib/seccomp_filter.c)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $^ $(ALL_LDFLAGS)
+	$(CC) -o $@ $^ $(ALL_LDFLAGS) $(SECCOMP_LIBS)
 
 UNIT_TESTS  += $(UNIT_DIR)/test_p9_server
 

@@ -12,7 +12,10 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -24,7 +27,19 @@
 
 #include "../../hostfs-proxy/p9_impl.h"
 #include "fsutil.h"
+#include "seccomp_filter.h"
 #include "tap.h"
+
+/* runuml-9p's allow-list, as proxy_confine.c builds it */
+static const struct seccomp_rule proxy_rules[] = {
+#define ALLOW(name, why) SECCOMP_ALLOW(name, why)
+#define ALLOW_ARG(name, arg, op, val, why) SECCOMP_ALLOW_ARG(name, arg, op, val, why)
+#define ALLOW_MASKED(name, arg, mask, val, why) SECCOMP_ALLOW_MASKED(name, arg, mask, val, why)
+#include "../../hostfs-proxy/seccomp_rules.h"
+#undef ALLOW
+#undef ALLOW_ARG
+#undef ALLOW_MASKED
+};
 
 #define BUFCAP (P9_MSIZE_MAX + 4096)
 
@@ -1061,6 +1076,147 @@ static void test_flags(void)
 	restart(NULL, false, false, false, P9_OWNER_PASSTHROUGH);
 }
 
+/* ---- the proxy's seccomp filter ------------------------------------ */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+static int confine_child(enum seccomp_mode mode)
+{
+	struct rerr *err = NULL;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	if (mode == SECCOMP_TRAP)
+		seccomp_trap_handler_install("test_p9_server (proxy filter)");
+	if (seccomp_filter_install(proxy_rules, sizeof(proxy_rules) / sizeof(proxy_rules[0]), mode,
+				   &err) < 0) {
+		printf("# seccomp: %s\n", err->msg);
+		return -1;
+	}
+	return 0;
+}
+
+#define CHILD_OK(cond)                                                               \
+	do {                                                                         \
+		if (!(cond)) {                                                       \
+			printf("#   under the filter: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+			fails++;                                                     \
+		}                                                                    \
+	} while (0)
+
+/* every kind of request, as the confined proxy would serve it */
+static int ops_under_filter(void)
+{
+	char buf[256];
+	size_t n;
+	uint32_t wn;
+	uint8_t st8[64];
+	struct attr a;
+	struct dent d[8];
+	int fails = 0, nd, rc;
+
+	CHILD_OK(walk(1, 400, "") == 0 && t_lcreate(400, "sc-f", 2, 0644, 0) == 0);
+	CHILD_OK(t_write(400, 0, "abc", 3, &wn) == 0 && t_read(400, 0, 3, buf, &n) == 0);
+	CHILD_OK(t_fsync(400) == 0 && t_getattr(400, &a) == 0);
+	CHILD_OK(t_setattr(400, P9_ATTR_MODE | P9_ATTR_UID | P9_ATTR_GID | P9_ATTR_SIZE |
+			   P9_ATTR_ATIME | P9_ATTR_MTIME | P9_ATTR_MTIME_SET, 0600, 1, 1, 1, 0, 5) == 0);
+	CHILD_OK(t_mkdir(1, "sc-d", 0755, 0) == 0 && t_mknod(1, "sc-p", S_IFIFO | 0644, 0, 0) == 0);
+	rc = walk(1, 401, "sc-p") == 0 ? t_setattr(401, P9_ATTR_MODE | P9_ATTR_UID | P9_ATTR_ATIME,
+						    0600, 2, 0, 0, 0, 0) : -1;
+	CHILD_OK(rc == 0 || rc == EOPNOTSUPP);   /* hosts without fchmodat2 */
+	CHILD_OK(t_symlink(1, "sc-s", "target") == 0 && walk(1, 402, "sc-s") == 0 &&
+		 t_readlink(402, buf, sizeof(buf)) == 0);
+	CHILD_OK(walk(1, 403, "sc-f") == 0 && t_link(1, 403, "sc-h") == 0);
+	CHILD_OK(t_renameat(1, "sc-h", 1, "sc-h2") == 0 && walk(1, 404, "sc-d") == 0 &&
+		 t_rename(403, 404, "moved") == 0);
+	CHILD_OK(set_xattr(404, "user.sc", "v") == 0 && get_xattr(404, "user.sc", buf, sizeof(buf)) == 1 &&
+		 get_xattr(404, "", buf, sizeof(buf)) >= 0 && set_xattr(404, "user.sc", "") == 0);
+	CHILD_OK(walk(1, 405, "sc-d/moved") == 0 && t_lopen(405, 2) == 0 &&
+		 t_lock(405, P9_LOCK_TYPE_WRLCK, st8) == 0 && t_getlock(405, P9_LOCK_TYPE_RDLCK, st8) == 0);
+	CHILD_OK(walk(1, 406, "") == 0 && t_lopen(406, 0) == 0 &&
+		 t_readdir(406, 0, 8192, d, 8, &nd) == 0 && nd > 0);
+	CHILD_OK(t_fid1(P9_TSTATFS, 1) == 0);
+	CHILD_OK(t_unlinkat(1, "sc-h2", 0) == 0 && t_unlinkat(1, "sc-p", 0) == 0 &&
+		 t_unlinkat(1, "sc-s", 0) == 0 && t_fid1(P9_TREMOVE, 405) == 0 &&
+		 t_unlinkat(1, "sc-d", P9_DOTL_AT_REMOVEDIR) == 0);
+	for (uint32_t f = 400; f < 407; f++)
+		t_clunk(f);
+	/* mapped ownership: its xattrs */
+	restart(NULL, false, true, true, P9_OWNER_MAPPED);
+	CHILD_OK(walk(1, 410, "") == 0 && t_lcreate(410, "sc-m", 2, 04755, 0) == 0 &&
+		 t_getattr(410, &a) == 0 && t_setattr(410, P9_ATTR_MODE | P9_ATTR_UID, 0700, 7, 0, 0, 0, 0) == 0);
+	CHILD_OK(t_mknod(1, "sc-mp", S_IFIFO | 0644, 0, 0) == 0 && t_unlinkat(1, "sc-mp", 0) == 0 &&
+		 t_unlinkat(1, "sc-m", 0) == 0);
+	CHILD_OK(t_version(8192, "9P2000.L") == 0);
+	return fails;
+}
+
+static void test_seccomp(void)
+{
+	pid_t pid;
+	int status = -1;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		if (confine_child(SECCOMP_TRAP) < 0)
+			_exit(100);
+		int fails = ops_under_filter();
+		fflush(stdout);
+		_exit(fails);
+	}
+	waitpid(pid, &status, 0);
+	TAP_OK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "seccomp: every request is served under the proxy's filter (status %#x)", status);
+
+	/* what the server never does is fatal */
+	static const struct {
+		const char *what;
+		int which;
+	} forbidden[] = {
+		{ "linkat with AT_SYMLINK_FOLLOW", 0 },  { "fchownat by path, following", 1 },
+		{ "openat O_CREAT without O_EXCL", 2 },   { "openat O_TMPFILE", 3 },
+		{ "renameat2 RENAME_EXCHANGE", 4 },       { "utimensat by path, following", 5 },
+		{ "lsetxattr", 6 },                       { "fallocate", 7 },
+		{ "dup", 8 },                             { "fchmodat", 9 },
+		{ "fchmodat2 by path, following", 10 },
+	};
+	for (size_t i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++) {
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			if (confine_child(SECCOMP_KILL) < 0)
+				_exit(100);
+			switch (forbidden[i].which) {
+			case 0: (void)!linkat(AT_FDCWD, "a", AT_FDCWD, "b", AT_SYMLINK_FOLLOW); break;
+			case 1: (void)!fchownat(AT_FDCWD, "a", 0, 0, 0); break;
+			case 2: (void)!openat(AT_FDCWD, "a", O_WRONLY | O_CREAT, 0644); break;
+			case 3: (void)!openat(AT_FDCWD, ".", O_WRONLY | O_TMPFILE, 0644); break;
+			case 4: (void)!syscall(SYS_renameat2, AT_FDCWD, "a", AT_FDCWD, "b", 2 /* RENAME_EXCHANGE */); break;
+			case 5: (void)!utimensat(AT_FDCWD, "a", NULL, 0); break;
+			case 6: (void)!lsetxattr("a", "user.x", "y", 1, 0); break;
+			case 7: (void)!fallocate(0, 0, 0, 1); break;
+			case 8: (void)!dup(0); break;
+			case 9: (void)!syscall(SYS_fchmodat, AT_FDCWD, "a", 0644); break;
+			case 10: (void)!syscall(452 /* fchmodat2 */, AT_FDCWD, "a", 0644, 0); break;
+			}
+			_exit(0);
+		}
+		waitpid(pid, &status, 0);
+		TAP_OK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS,
+		       "seccomp: %s kills the proxy (status %#x)", forbidden[i].what, status);
+	}
+}
+
 /* ---- red-team regressions ------------------------------------------- */
 
 /* Trename of a fid whose parent node only it keeps alive: re-pointing the
@@ -1292,6 +1448,10 @@ int main(void)
 		test_flags();
 	test_mapped();
 	test_rename_frees_parent();
+	if (geteuid() == 0 && !SANITIZED)
+		test_seccomp();
+	else
+		printf("# SKIP the seccomp suite needs root and no sanitizer runtime (it makes its own calls)\n");
 	test_lcreate_failure_cleans_up();
 	if (geteuid() == 0)
 		test_only_name_root_attrs();
