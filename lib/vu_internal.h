@@ -159,6 +159,7 @@ struct vu_msg {
 	int fds[VU_MAX_FDS];          /* a handler that keeps one sets nfds = 0 */
 	unsigned nfds;
 	bool too_many_fds;
+	int64_t deadline_ms;          /* CLOCK_MONOTONIC; 0 until a wait starts */
 };
 
 enum vu_rx { VU_RX_OK, VU_RX_NONE, VU_RX_EOF, VU_RX_FAIL };
@@ -198,7 +199,9 @@ struct vu_dev {
 	struct vu_mem mem;
 	struct vu_vq vq[VU_MAX_QUEUES];
 	const char *failed;           /* reason, NULL while healthy */
-	int mid_msg_timeout_ms;       /* a peer stalling inside one message */
+	int mid_msg_timeout_ms;       /* the most one message (or one reply) may take
+				       * once it has started: the process is
+				       * single-threaded, a dribbling peer stalls it */
 	int slave_fd;                 /* SET_SLAVE_REQ_FD: kept, never written */
 };
 

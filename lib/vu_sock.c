@@ -1,8 +1,9 @@
 /* The vhost-user socket of a device: messages in (with the fds passed by
  * SCM_RIGHTS) and replies out.  Both directions use MSG_DONTWAIT whatever
  * the socket's own mode, so a peer that stops in the middle of a message
- * or stops reading replies costs at most mid_msg_timeout_ms (poll), never
- * a hang; MSG_NOSIGNAL keeps a closed peer from raising SIGPIPE.  At most
+ * or stops reading replies costs at most mid_msg_timeout_ms (poll) for the
+ * whole message, never a hang nor bytes x timeout for one sent a byte at a
+ * time; MSG_NOSIGNAL keeps a closed peer from raising SIGPIPE.  At most
  * VU_MAX_FDS fds are kept per message: the kernel closes those that do not
  * fit the control buffer (MSG_CTRUNC) and we close any beyond the cap, and
  * either way the message is refused. */
@@ -10,18 +11,34 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vu_internal.h"
 
-static bool wait_fd(struct vu_dev *d, short events)
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for the socket until *deadline (set to now + mid_msg_timeout_ms on
+ * the first wait): the timeout bounds the whole message, not each byte. */
+static bool wait_fd(struct vu_dev *d, short events, int64_t *deadline)
 {
 	struct pollfd p = { .fd = d->sock, .events = events };
 	int r;
 
-	do
-		r = poll(&p, 1, d->mid_msg_timeout_ms);
-	while (r < 0 && errno == EINTR);
+	if (!*deadline)
+		*deadline = now_ms() + d->mid_msg_timeout_ms;
+	do {
+		int64_t left = *deadline - now_ms();
+		if (left <= 0)
+			return false;
+		r = poll(&p, 1, (int)left);
+	} while (r < 0 && errno == EINTR);
 	return r > 0;
 }
 
@@ -69,7 +86,7 @@ enum vu_rx vu_sock_recv(struct vu_dev *d, void *buf, size_t len, struct vu_msg *
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
 				if (start && got == 0)
 					return VU_RX_NONE;
-				if (!wait_fd(d, POLLIN)) {
+				if (!wait_fd(d, POLLIN, &m->deadline_ms)) {
 					*why = "peer stalled in the middle of a message";
 					return VU_RX_FAIL;
 				}
@@ -95,6 +112,7 @@ enum vu_rx vu_sock_recv(struct vu_dev *d, void *buf, size_t len, struct vu_msg *
 static int send_all(struct vu_dev *d, const void *buf, size_t len)
 {
 	size_t done = 0;
+	int64_t deadline = 0;
 
 	while (done < len) {
 		struct iovec iov = { .iov_base = (char *)buf + done, .iov_len = len - done };
@@ -104,7 +122,7 @@ static int send_all(struct vu_dev *d, const void *buf, size_t len)
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			if ((errno == EAGAIN || errno == EWOULDBLOCK) && wait_fd(d, POLLOUT))
+			if ((errno == EAGAIN || errno == EWOULDBLOCK) && wait_fd(d, POLLOUT, &deadline))
 				continue;
 			if (errno == EPIPE || errno == ECONNRESET)
 				vu_dev_fail(d, "peer disconnected");

@@ -14,7 +14,10 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/virtio_config.h>
@@ -383,6 +386,37 @@ static void malformed(void)
 	TAP_OK(pump() < 0 && failed_why && strstr(failed_why, "stalled"),
 	       "a payload that never arrives fails the device after a timeout");
 
+	/* a peer dribbling one byte at a time, each just inside the timeout:
+	 * the whole message must arrive within it, or one peer stalls every
+	 * device of the (single-threaded) process for bytes x timeout */
+	fresh();
+	d->mid_msg_timeout_ms = 300;
+	{
+		struct {
+			struct vu_msg_hdr h;
+			uint64_t v;
+		} __attribute__((packed)) slow = { { VU_SET_FEATURES, VU_VERSION, 8 }, 0 };
+		struct timespec t0, t1;
+		pid_t pid = fork();
+		if (pid == 0) {
+			for (size_t i = 0; i < sizeof(slow); i++) {
+				if (send(fe, (char *)&slow + i, 1, MSG_NOSIGNAL) != 1)
+					_exit(0);
+				usleep(200 * 1000);
+			}
+			_exit(0);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		int r = pump();
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		TAP_OK(r < 0 && failed_why && strstr(failed_why, "stalled") && secs < 1.5,
+		       "a message dribbled a byte at a time fails the device within the timeout "
+		       "(%.1f s, %s)", secs, failed_why ? failed_why : "-");
+	}
+
 	bad(false, VU_SET_FEATURES, 0, &v, 4, NULL, 0, "SET_FEATURES with a 4-byte payload");
 	bad(false, VU_GET_FEATURES, 0, &v, 8, NULL, 0, "GET_FEATURES with a payload");
 	bad(false, VU_SET_FEATURES, 0, &v, 4096, NULL, 0, "a 4096-byte payload");
@@ -459,7 +493,7 @@ int main(void)
 {
 	int fds_before = count_fds();
 
-	TAP_PLAN(71);
+	TAP_PLAN(72);
 	memfd = memfd_create("guest", MFD_CLOEXEC);
 	if (memfd < 0 || ftruncate(memfd, (off_t)(MEM_OFF + MEM_SIZE)) < 0)
 		return 1;
