@@ -138,6 +138,16 @@ int p9_node_open(struct p9_server *s, struct p9_node *n, int flags)
 		return -ENXIO;
 	if (!n->parent)
 		return -ESTALE;
+	/* The name must still be this regular file before it is opened: the
+	 * guest itself can replace it (unlink, then mknod a device in a share
+	 * without nodev) and opening a device node has effects on the host even
+	 * if it is closed at once.  The guest's requests are serialized, so only
+	 * another writer of the host directory is left to race this check (see
+	 * docs/hostfs-9p.md, "Residual race"). */
+	if (fstatat(n->parent->fd, n->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? -ESTALE : -errno;
+	if (st.st_ino != n->ino || st.st_dev != n->dev || !S_ISREG(st.st_mode))
+		return -ESTALE;
 	/* O_NONBLOCK: should the name have become a fifo, don't hang (it has
 	 * no effect on the regular file this must be, so it stays set) */
 	fd = openat(n->parent->fd, n->name, (flags & ~O_TRUNC) | O_NONBLOCK);

@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -1276,6 +1277,36 @@ static void test_lcreate_failure_cleans_up(void)
 	unlink_share("leftover");
 }
 
+/* A fid walked to a regular file whose name the guest then replaced with a
+ * device node (a share without nodev): reopening the fid must not open
+ * the device on the host -- open(2) alone has effects (a watchdog arms, a
+ * tape rewinds, a serial line raises DTR). */
+static void test_stale_node_never_opens_a_device(void)
+{
+	char ev[4096];
+	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	bool opened = false;
+
+	host_write("dv", "regular");
+	TAP_OK(walk(1, 330, "dv") == 0 && walk(1, 331, "dv") == 0, "stale node: fids of a regular file");
+	TAP_OK(t_unlinkat(1, "dv", 0) == 0 && t_mknod(1, "dv", S_IFCHR | 0666, 1, 3) == 0,
+	       "stale node: the guest replaces it with a device node");
+	inotify_add_watch(in, share, IN_OPEN);
+	TAP_OK(t_lopen(330, 2) == ESTALE && t_setattr(331, P9_ATTR_SIZE, 0, 0, 0, 0, 0, 0) == ESTALE &&
+	       t_fsync(331) == ESTALE, "stale node: Tlopen, truncate and fsync of the old fid are ESTALE");
+	for (ssize_t n = read(in, ev, sizeof(ev)), i = 0; n > 0 && i < n;) {
+		struct inotify_event *e = (struct inotify_event *)(ev + i);
+		if (e->len && !strcmp(e->name, "dv"))
+			opened = true;
+		i += (ssize_t)sizeof(*e) + e->len;
+	}
+	TAP_OK(!opened, "stale node: the device node was never opened on the host");
+	close(in);
+	t_clunk(330);
+	t_clunk(331);
+	unlink_share("dv");
+}
+
 /* The root of a single-file share is the host directory holding the file
  * (docker's /var/lib/docker/containers/<id>/ for /etc/hosts): not the
  * guest's.  Its mode, owner, times and xattrs (ACLs!) must not change. */
@@ -1453,6 +1484,8 @@ int main(void)
 	else
 		printf("# SKIP the seccomp suite needs root and no sanitizer runtime (it makes its own calls)\n");
 	test_lcreate_failure_cleans_up();
+	if (geteuid() == 0)
+		test_stale_node_never_opens_a_device();
 	if (geteuid() == 0)
 		test_only_name_root_attrs();
 	p9_server_free(srv);
