@@ -32,7 +32,10 @@ static int lock_fd_of(struct p9_server *s, struct p9_fid *f)
 		return f->lock_fd;
 	if (f->lock_fd == -1) {
 		int fd = -1;
-		if ((f->oflags & O_ACCMODE) != O_RDWR && f->node->type == S_IFREG)
+		/* never in a read-only share: nothing there is opened for
+		 * writing (a file open for writing can't be executed on the
+		 * host), so a write lock of a read-only fid is refused */
+		if ((f->oflags & O_ACCMODE) != O_RDWR && f->node->type == S_IFREG && !s->sh.readonly)
 			fd = p9_node_open(s, f->node, O_RDWR);
 		f->lock_fd = fd >= 0 ? fd : -2;
 	}

@@ -1307,6 +1307,37 @@ static void test_stale_node_never_opens_a_device(void)
 	unlink_share("dv");
 }
 
+/* A lock of a read-only fid must not make the proxy open the file for
+ * writing in a read-only share (while it is open for writing the host
+ * can't execute it: ETXTBSY; and a read-only share is never written). */
+static void test_readonly_lock_never_opens_for_writing(void)
+{
+	char ev[4096];
+	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	bool wrote = false;
+	uint8_t st = 0xff;
+
+	host_write("rolk", "x");
+	restart(NULL, true, false, false, P9_OWNER_PASSTHROUGH);
+	inotify_add_watch(in, share, IN_CLOSE_WRITE | IN_MODIFY);
+	TAP_OK(walk(1, 340, "rolk") == 0 && t_lopen(340, 0) == 0, "ro lock: a read-only fid in a read-only share");
+	TAP_OK(t_lock(340, P9_LOCK_TYPE_RDLCK, &st) == 0 && st == P9_LOCK_SUCCESS,
+	       "ro lock: a read lock is taken");
+	TAP_OK(t_lock(340, P9_LOCK_TYPE_WRLCK, &st) == 0 && st != P9_LOCK_SUCCESS,
+	       "ro lock: a write lock is refused (%d)", st);
+	t_clunk(340);
+	for (ssize_t n = read(in, ev, sizeof(ev)), i = 0; n > 0 && i < n;) {
+		struct inotify_event *e = (struct inotify_event *)(ev + i);
+		if (e->len && !strcmp(e->name, "rolk"))
+			wrote = true;
+		i += (ssize_t)sizeof(*e) + e->len;
+	}
+	TAP_OK(!wrote, "ro lock: the file was never opened for writing");
+	close(in);
+	restart(NULL, false, false, false, P9_OWNER_PASSTHROUGH);
+	unlink_share("rolk");
+}
+
 /* The root of a single-file share is the host directory holding the file
  * (docker's /var/lib/docker/containers/<id>/ for /etc/hosts): not the
  * guest's.  Its mode, owner, times and xattrs (ACLs!) must not change. */
@@ -1484,6 +1515,7 @@ int main(void)
 	else
 		printf("# SKIP the seccomp suite needs root and no sanitizer runtime (it makes its own calls)\n");
 	test_lcreate_failure_cleans_up();
+	test_readonly_lock_never_opens_for_writing();
 	if (geteuid() == 0)
 		test_stale_node_never_opens_a_device();
 	if (geteuid() == 0)
