@@ -2,7 +2,7 @@
 RTEST        := $(BUILD)/guest/rtest
 BUSYBOX_IMG  := $(BUILD)/images/busybox
 
-$(RTEST): $(call objs,tests/guest/rtest.c tests/guest/rtest_fs.c)
+$(RTEST): $(call objs,tests/guest/rtest.c tests/guest/rtest_fs.c tests/guest/rtest_net.c)
 	@mkdir -p $(dir $@)
 	$(CC) -static -o $@ $^
 

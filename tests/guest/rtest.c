@@ -6,7 +6,7 @@
  *   write-bytes N [FD] | stderr TEXT | rlimit NAME | hostname | pid | caps |
  *   nnp | cat | sleep SECONDS | sigwait | ppid-loop N | fork-loop N |
  *   exec-loop N
- * and the file-system commands of rtest_fs.c. */
+ * and the file-system commands of rtest_fs.c and network ones of rtest_net.c. */
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -290,6 +290,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	int r = argc > 1 ? rtest_fs(argc, argv) : -1;
+	if (r < 0 && argc > 1)
+		r = rtest_net(argc, argv);
 	if (r >= 0)
 		return r;
 	return usage("unknown command (see the headers of tests/guest/rtest.c and rtest_fs.c)");
