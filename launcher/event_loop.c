@@ -156,7 +156,7 @@ static void pump_stdin(struct monitor *m)
 static bool helper_died(struct monitor *m, struct rerr **err)
 {
 	for (size_t i = 0; i < m->n_helpers; i++) {
-		struct helper_proc *h = &m->helpers[i];
+		struct helper_proc *h = m->helpers[i];
 		int st;
 		if (h->pid <= 0 || waitpid(h->pid, &st, WNOHANG) != h->pid)
 			continue;

@@ -93,7 +93,7 @@ struct monitor {
 	int listen_fd;              /* monitor.sock, or -1 */
 	int io_in, io_out, io_err;  /* the container's stdio on the host */
 	bool io_tty;                /* io_* is one pty slave */
-	struct helper_proc *helpers; /* their death before the container's ends it */
+	struct helper_proc **helpers; /* their death before the container's ends it */
 	size_t n_helpers;
 	prepared_fn on_prepared;
 	start_fn on_started;

@@ -255,6 +255,7 @@ int main(int argc, char **argv)
 	struct monitor m = { .k = &k, .listen_fd = -1, .io_in = 0, .io_out = 1, .io_err = 2 };
 	struct net_transport net = { .ctl_fd = -1, .helper.pid = -1 };
 	struct monitor_ctx ctx = { .o = &o, .state_dirfd = -1, .net = &net };
+	struct helper_proc *helpers[2];
 	_cleanup_free_ char *net_helper = NULL;
 	struct rerr *err = NULL;
 	_cleanup_free_ char *raw = NULL, *doc = NULL, *kernel = NULL, *initrd = NULL, *proxy = NULL;
@@ -328,8 +329,10 @@ int main(int argc, char **argv)
 	    net_transport_kernel_args(&net, &ka, &err) < 0 || add_extra_kernel_args(&ka, &err) < 0 ||
 	    transport_prepare(&t, ctx.spec, bundle, o.state_dir, proxy, &ka, &err) < 0)
 		goto fail;
-	m.helpers = &t.proxy;
-	m.n_helpers = 1;
+	helpers[0] = &t.proxy;
+	helpers[1] = &net.helper;  /* pid -1 in mode none: skipped */
+	m.helpers = helpers;
+	m.n_helpers = 2;
 	doc = launch_doc_build(&t.root, t.binds, t.n_binds, raw, raw_len, &err);
 	if (!doc)
 		goto fail;

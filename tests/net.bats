@@ -207,6 +207,16 @@ start_detached() {
 	[[ "$output" != *"eth0"* ]]
 }
 
+@test "net: runuml-net is confined: a forbidden system call kills it and ends the container" {
+	run "$BUILD_DIR/libexec/runuml/runuml-net" --print-seccomp
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"socket"*"AF_INET"* || "$output" == *"socket "*"arg0 == 0x2"* ]]
+	[[ "$output" != *"execve"* ]]
+	RUNUML_TEST_NET_FORBIDDEN_SYSCALL=1 run_in sh -c 'wget -q -O /dev/null http://10.0.2.2:9/ ; sleep 10'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"runuml-net was killed by its seccomp filter"* ]]
+}
+
 # netns_pair: NS a (the container's end, 10.199.X.2/24) and NS b (the peer,
 # 10.199.X.1/24) joined by a veth pair, all made by the test.
 netns_pair() {
