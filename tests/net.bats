@@ -152,6 +152,41 @@ start_detached() {
 	"$RUNUML" --root "$STATE" delete -f udp
 }
 
+@test "net slirp: rootless, the guest reaches a host loopback server and publishes a port" {
+	local user=runuml-rl port port2
+	if [ "$(id -u)" -eq 0 ]; then
+		command -v useradd >/dev/null || skip "no useradd to create an unprivileged user"
+		id "$user" >/dev/null 2>&1 || useradd -M -s /bin/sh "$user"
+		RL=(su "$user" -s /bin/sh -c)
+		chown -R "$user" "$BUNDLE"
+	else
+		RL=(bash -c)
+	fi
+	chmod o+rx "$BATS_TEST_TMPDIR" "$BATS_RUN_TMPDIR" "$BATS_RUN_TMPDIR/test" \
+		"$(dirname "$BATS_TEST_TMPDIR")" 2>/dev/null || true
+	local rls=$BATS_TEST_TMPDIR/rlstate
+	mkdir -p "$rls"
+	[ "$(id -u)" -ne 0 ] || chown "$user" "$rls"
+	port=$(free_port)
+	mkdir -p "$BATS_TEST_TMPDIR/www"
+	echo "hello rootless" >"$BATS_TEST_TMPDIR/www/index.html"
+	chmod -R o+rX "$BATS_TEST_TMPDIR/www"
+	http_server 127.0.0.1 "$port" "$BATS_TEST_TMPDIR/www"
+	set_args "$BUNDLE" wget -q -O - "http://10.0.2.2:$port/index.html"
+	run "${RL[@]}" "'$RUNUML' --root '$rls' --net-allow-host-loopback run -b '$BUNDLE' rln"
+	[ "$status" -eq 0 ]
+	[ "$output" = "hello rootless" ]
+	port2=$(free_port)
+	set_args "$BUNDLE" sh -c 'mkdir -p /tmp/w && echo "rootless guest" >/tmp/w/index.html && exec httpd -f -p 80 -h /tmp/w'
+	"${RL[@]}" "'$RUNUML' --root '$rls' run -d -p 127.0.0.1:$port2:80 -b '$BUNDLE' rlfwd"
+	wait_for 30 "curl -fs --max-time 2 http://127.0.0.1:$port2/index.html >/dev/null"
+	run curl -fs --max-time 5 "http://127.0.0.1:$port2/index.html"
+	"${RL[@]}" "'$RUNUML' --root '$rls' delete -f rlfwd"
+	[ "$status" -eq 0 ]
+	[ "$output" = "rootless guest" ]
+	[ -z "$(ls -A "$rls")" ]
+}
+
 @test "net slirp: DNS through a resolver the test runs on loopback" {
 	[ "$(id -u)" -eq 0 ] || skip "the resolver needs port 53 (root)"
 	python3 "$BATS_TEST_DIRNAME/helpers/dns_responder.py" 127.0.0.153 53 >"$BATS_TEST_TMPDIR/dns.out" 2>&1 &
