@@ -93,6 +93,28 @@ start_detached() {
 	[ "$output" = "hello from the host" ]
 }
 
+@test "net slirp: IPv6 by router advertisement; the host's ::1 only with the flag" {
+	python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null ||
+		skip "no IPv6 loopback on this host"
+	local port
+	port=$(free_port)
+	mkdir -p "$BATS_TEST_TMPDIR/www"
+	echo "hello over IPv6" >"$BATS_TEST_TMPDIR/www/index.html"
+	(cd "$BATS_TEST_TMPDIR/www" && exec python3 -m http.server "$port" --bind ::1) >/dev/null 2>&1 &
+	PIDS+=($!)
+	wait_for 10 "curl -fs --max-time 1 'http://[::1]:$port/' >/dev/null"
+	local script="for i in \$(seq 50); do ip -6 addr show eth0 | grep -q 'fd00::.*global' && break; sleep 0.2; done
+		ip -6 addr show eth0; ip -6 route; wget -q -O - http://[fd00::2]:$port/index.html"
+	run_in --net-allow-host-loopback -- sh -c "$script"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"inet6 fd00::5054:ff:fe12:3456/64 scope global"* ]]
+	[[ "$output" == *"default via fe80::2 dev eth0"* ]]
+	[[ "$output" == *"hello over IPv6"* ]]
+	run_in sh -c "$script"
+	[ "$status" -ne 0 ]
+	[[ "$output" != *"hello over IPv6"* ]]
+}
+
 @test "net slirp: host loopback is refused without the flag" {
 	local port
 	port=$(free_port)
