@@ -26,3 +26,9 @@ ALL_TARGETS   += $(NET_HELPER)
 HOST_PROGRAMS += $(NET_HELPER)
 endif
 UNIT_TESTS    += $(UNIT_DIR)/test_net_frame $(UNIT_DIR)/test_net_port_spec
+
+# libFuzzer: hostile transmit chains (make fuzz)
+FUZZERS += $(FUZZ_DIR)/fuzz_vnet_frame
+$(FUZZ_DIR)/fuzz_vnet_frame: tests/fuzz/fuzz_vnet_frame.c net/vnet_frame.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Inet -o $@ $^
