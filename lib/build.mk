@@ -6,7 +6,8 @@ LIB_CORE_OBJS := $(call objs,$(LIB_CORE_SRCS))
 
 # The OCI config.json parser (json-c); linked by the CLI, the monitor and the
 # guest init (statically there).
-LIB_OCI_SRCS := lib/oci_spec.c lib/oci_names.c lib/launch_doc.c lib/state_file.c lib/hooks.c
+LIB_OCI_SRCS := lib/oci_spec.c lib/oci_names.c lib/launch_doc.c lib/state_file.c lib/hooks.c \
+                lib/oci_resources.c
 LIB_OCI_OBJS := $(call objs,$(LIB_OCI_SRCS))
 
 # Confinement of helper processes (seccomp allow-lists, namespaces, caps).

@@ -172,3 +172,29 @@ drun() {
 	! grep -q "$id" /proc/mounts || ! grep "$id" /proc/mounts | grep -v overlay | grep -q .
 	[ ! -e "$DOCKER_DIR/exec/runtime-runc/moby/$id" ]
 }
+
+@test "docker: update -m and --pids-limit reach the guest cgroup" {
+	docker run --runtime=uml -d --name up1 runuml-busybox sleep 60
+	docker update -m 64m --memory-swap 128m --pids-limit 9 up1
+	run docker exec up1 sh -c 'd=/sys/fs/cgroup$(cut -d: -f3 /proc/self/cgroup); cat $d/memory.max $d/pids.max'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '67108864\n9')" ]
+	# above the memory the guest booted with: refused in one line, nothing changes
+	run docker update -m 4g --memory-swap 8g up1
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"fixed at boot"* ]]
+	run docker exec up1 sh -c 'cat /sys/fs/cgroup$(cut -d: -f3 /proc/self/cgroup)/memory.max'
+	[ "$output" = 67108864 ]
+	docker rm -f up1
+}
+
+@test "docker: stats --no-stream shows numbers" {
+	docker run --runtime=uml -d --name sx1 runuml-busybox sh -c 'head -c 20000000 /dev/zero > /dev/shm/x; sleep 60'
+	sleep 2
+	run docker stats --no-stream --format '{{.MemUsage}}|{{.CPUPerc}}' sx1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"0B / 0B"* ]]
+	[[ "$output" =~ ^[0-9.]+[KMG]iB ]]
+	docker rm -f sx1
+}
