@@ -72,7 +72,8 @@ static __attribute__((noreturn)) void power_off(struct init_state *st)
 		pause();
 }
 
-static __attribute__((noreturn)) void fail_boot(struct init_state *st, const char *fmt, ...)
+static __attribute__((noreturn, format(printf, 2, 3))) void fail_boot(struct init_state *st,
+								      const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
