@@ -34,6 +34,7 @@
 #include "exit_status.h"
 #include "fsutil.h"
 #include "hooks.h"
+#include "host_cgroup.h"
 #include "log.h"
 #include "monitor.h"
 #include "state_file.h"
@@ -238,6 +239,7 @@ int main(int argc, char **argv)
 	struct kernel_proc k = { .pid = -1, .ctl_fd = -1, .console_fd = -1 };
 	struct kernel_args ka = { .argc = 0 };
 	struct transport t = { .helper = -1 };
+	struct host_cgroup hcg = { .n = 0 };
 	struct monitor m = { .k = &k, .listen_fd = -1, .io_in = 0, .io_out = 1, .io_err = 2 };
 	struct monitor_ctx ctx = { .o = &o, .state_dirfd = -1 };
 	struct rerr *err = NULL;
@@ -300,7 +302,9 @@ int main(int argc, char **argv)
 		rerr_make(&err, errno, "cannot use kernel `%s`", kernel);
 		goto fail;
 	}
-	if (enter_network_namespace(ctx.spec, &err) < 0)
+	/* before the kernel exists: everything of the sandbox follows us */
+	if (host_cgroup_enter(ctx.spec->cgroups_path, &hcg, &err) < 0 ||
+	    enter_network_namespace(ctx.spec, &err) < 0)
 		goto fail;
 	if (kernel_base_args(&ka, initrd, o.state_dir, ctx.spec->memory_limit, &err) < 0 ||
 	    add_extra_kernel_args(&ka, &err) < 0 ||
@@ -372,6 +376,7 @@ fail:
 	if (k.pid > 0 && (rc != 0 || !m.res.exited))
 		kill(k.pid, SIGKILL);
 	stop_kernel(&k);
+	host_cgroup_leave(&hcg);
 	if (k.ctl_fd >= 0)
 		close(k.ctl_fd);
 	if (k.console_fd >= 0)

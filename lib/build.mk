@@ -1,7 +1,7 @@
 # lib/: code shared by several programs.  Programs link the objects they
 # need; LIB_CORE_* is what every host program links.
 LIB_CORE_SRCS := lib/rerr.c lib/log.c lib/ctl_proto.c lib/ctl_chan.c lib/container_id.c \
-                 lib/fsutil.c lib/fdpass.c lib/exit_status.c
+                 lib/fsutil.c lib/fdpass.c lib/exit_status.c lib/host_cgroup.c
 LIB_CORE_OBJS := $(call objs,$(LIB_CORE_SRCS))
 
 # The OCI config.json parser (json-c); linked by the CLI, the monitor and the
