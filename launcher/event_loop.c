@@ -83,6 +83,10 @@ static int start_container(struct monitor *m, struct rerr **err)
 static int on_frame(struct monitor *m, const struct ctl_hdr *h, const uint8_t *pl,
 		    struct rerr **err)
 {
+	if (h->type == CTL_RESULT) {
+		mon_route_result(m, h, pl);
+		return 0;
+	}
 	if (h->proc != 0) {
 		mon_route_exec_frame(m, h, pl);
 		return 0;

@@ -38,6 +38,7 @@ void mon_client_close(struct mon_client *c)
 	ctl_chan_destroy(&c->ch);
 	c->fd = -1;
 	c->proc = 0;
+	c->req_tag = 0;
 }
 
 void mon_accept(struct monitor *m)
@@ -221,6 +222,27 @@ static void handle_request(struct monitor *m, struct mon_client *c, const struct
 		free(json);
 		break;
 	}
+	case CTL_M_UPDATE:
+	case CTL_M_STATS:
+		/* answered by init: CTL_RESULT comes back with this tag */
+		if (c->proc || c->req_tag) {
+			reply_err(c, "a request is already pending on this connection");
+			break;
+		}
+		if (h->type == CTL_M_UPDATE && h->len != sizeof(struct ctl_resources)) {
+			reply_err(c, "malformed update request");
+			break;
+		}
+		if (m->paused) {
+			reply_err(c, "container is paused");
+			break;
+		}
+		if (++m->next_req == 0)
+			m->next_req = 1;
+		c->req_tag = m->next_req;
+		ctl_chan_send(&m->ch, h->type == CTL_M_UPDATE ? CTL_UPDATE : CTL_STATS, c->req_tag, 0,
+			      pl, h->len);
+		break;
 	case CTL_M_EXEC:
 		if (c->proc || !m->started) {
 			reply_err(c, m->started ? "exec already requested on this connection"
@@ -254,6 +276,36 @@ void mon_client_input(struct monitor *m, struct mon_client *c)
 		if (c->proc) /* the exec client went away: its stdin ends */
 			ctl_chan_send(&m->ch, CTL_STDIN, c->proc, 0, NULL, 0);
 		mon_client_close(c);
+	}
+}
+
+void mon_route_result(struct monitor *m, const struct ctl_hdr *h, const uint8_t *pl)
+{
+	int32_t code;
+
+	if (h->proc == 0 || h->len < sizeof(code))
+		return;
+	memcpy(&code, pl, sizeof(code));
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		struct mon_client *c = &m->clients[i];
+		if (c->fd < 0 || c->req_tag != h->proc)
+			continue;
+		c->req_tag = 0;
+		if (code == 0) {
+			reply_ok(c, pl + sizeof(code), h->len - sizeof(code));
+		} else {
+			char msg[512];
+			size_t n = h->len - sizeof(code) < sizeof(msg) - 1 ? h->len - sizeof(code)
+									  : sizeof(msg) - 1;
+			memcpy(msg, pl + sizeof(code), n);
+			msg[n] = '\0';
+			/* the guest's words, one printable line */
+			for (char *p = msg; *p; p++)
+				if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+					*p = ' ';
+			reply_err(c, n ? msg : "the guest refused the request");
+		}
+		return;
 	}
 }
 

@@ -77,6 +77,7 @@ struct mon_client {
 	struct ctl_chan ch;
 	uint32_t proc;        /* exec session routed to this client, 0: none */
 	bool exec_detached;   /* stdio not relayed (exec -d without fds) */
+	uint32_t req_tag;     /* guest request (UPDATE/STATS) awaiting RESULT, 0: none */
 };
 
 struct monitor;
@@ -102,6 +103,7 @@ struct monitor {
 	struct ctl_chan ch;
 	bool hello, prepared, started, stdin_open, paused;
 	uint32_t next_proc;
+	uint32_t next_req;          /* tags of guest requests */
 	struct mon_client clients[MAX_CLIENTS];
 	struct relay_result res;
 };
@@ -114,6 +116,8 @@ int mon_listen(const char *state_dir, struct rerr **err);
 void mon_accept(struct monitor *m);
 void mon_client_input(struct monitor *m, struct mon_client *c);
 void mon_client_close(struct mon_client *c);
+/* Hands a guest CTL_RESULT to the client whose request it answers. */
+void mon_route_result(struct monitor *m, const struct ctl_hdr *h, const uint8_t *pl);
 /* Routes a guest frame for an exec session to its client. */
 void mon_route_exec_frame(struct monitor *m, const struct ctl_hdr *h, const uint8_t *pl);
 /* Sends the container a signal (all: every process). */

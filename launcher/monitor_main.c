@@ -34,6 +34,7 @@
 #include "exit_status.h"
 #include "fsutil.h"
 #include "hooks.h"
+#include "host_cgroup.h"
 #include "log.h"
 #include "monitor.h"
 #include "net_transport.h"
@@ -252,6 +253,7 @@ int main(int argc, char **argv)
 	struct kernel_proc k = { .pid = -1, .ctl_fd = -1, .console_fd = -1 };
 	struct kernel_args ka = { .argc = 0 };
 	struct transport t = { .proxy.pid = -1 };
+	struct host_cgroup hcg = { .n = 0 };
 	struct monitor m = { .k = &k, .listen_fd = -1, .io_in = 0, .io_out = 1, .io_err = 2 };
 	struct net_transport net = { .ctl_fd = -1, .helper.pid = -1 };
 	struct monitor_ctx ctx = { .o = &o, .state_dirfd = -1, .net = &net };
@@ -318,6 +320,9 @@ int main(int argc, char **argv)
 		rerr_make(&err, errno, "cannot use kernel `%s`", kernel);
 		goto fail;
 	}
+	/* before the kernel exists: everything of the sandbox follows us */
+	if (host_cgroup_enter(ctx.spec->cgroups_path, &hcg, &err) < 0)
+		goto fail;
 	/* started from the host's network namespace: slirp's sockets live there */
 	net_helper = helper_path("runuml-net");
 	if (!net_helper || net_transport_start(&net, ctx.spec, &o.net, o.state_dir, net_helper,
@@ -399,6 +404,7 @@ fail:
 	if (k.pid > 0 && (rc != 0 || !m.res.exited))
 		kill(k.pid, SIGKILL);
 	stop_kernel(&k);
+	host_cgroup_leave(&hcg);
 	if (k.ctl_fd >= 0)
 		close(k.ctl_fd);
 	if (k.console_fd >= 0)

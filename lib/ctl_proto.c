@@ -45,6 +45,8 @@ const char *ctl_type_name(unsigned type)
 		[CTL_LOG] = "LOG", [CTL_EXEC] = "EXEC", [CTL_STARTED] = "STARTED",
 		[CTL_M_START] = "M_START", [CTL_M_EXEC] = "M_EXEC", [CTL_M_PAUSE] = "M_PAUSE",
 		[CTL_M_RESUME] = "M_RESUME", [CTL_M_PS] = "M_PS", [CTL_M_OK] = "M_OK", [CTL_NET] = "NET",
+		[CTL_UPDATE] = "UPDATE", [CTL_STATS] = "STATS", [CTL_RESULT] = "RESULT",
+		[CTL_M_UPDATE] = "M_UPDATE", [CTL_M_STATS] = "M_STATS",
 	};
 	return type < CTL_TYPE_MAX && names[type] ? names[type] : "UNKNOWN";
 }

@@ -35,6 +35,12 @@ enum ctl_type {
 	CTL_EXEC,        /* host->guest: run another process (`proc` = its id,
 			  * > 0); payload: the OCI process JSON */
 	CTL_STARTED,     /* guest->host: `proc` is running; payload int32 guest pid */
+	CTL_UPDATE,      /* host->guest: new limits for the container's cgroup;
+			  * payload struct ctl_resources; `proc` = request tag */
+	CTL_STATS,       /* host->guest: read the container's cgroup; `proc` = tag */
+	CTL_RESULT,      /* guest->host: answer to UPDATE/STATS with its tag:
+			  * int32 errno (0 = done), then struct ctl_stats (STATS)
+			  * or a one-line error text */
 
 	/* Monitor socket (<state>/<id>/monitor.sock), runuml CLI <-> monitor.
 	 * Requests carry CTL_SIGNAL and CTL_RESIZE too; an exec connection
@@ -47,6 +53,8 @@ enum ctl_type {
 	CTL_M_OK,        /* monitor->cli: request done; payload depends on it */
 	CTL_NET,         /* host->guest: network configuration, after the create-time
 			  * hooks and before START (launcher/net_transport.h) */
+	CTL_M_UPDATE,    /* cli->monitor: payload struct ctl_resources */
+	CTL_M_STATS,     /* cli->monitor: reply payload: struct ctl_stats */
 	CTL_TYPE_MAX
 };
 
@@ -64,6 +72,32 @@ struct ctl_hdr {
 };
 
 #define CTL_HDR_SIZE sizeof(struct ctl_hdr)
+
+/* CTL_UPDATE / CTL_M_UPDATE: limits of the container's cgroup inside the
+ * guest (cgroup v2).  For every field 0 means "leave as it is" and
+ * CTL_RES_UNLIMITED means "max" (runc update's conventions). */
+#define CTL_RES_UNLIMITED (-1)
+struct ctl_resources {
+	int64_t memory_limit;   /* bytes -> memory.max */
+	int64_t memory_low;     /* bytes -> memory.low (memory.reservation) */
+	int64_t pids_limit;     /* -> pids.max */
+	int64_t cpu_weight;     /* 1..10000 -> cpu.weight (from cpu.shares) */
+	int64_t cpu_quota;      /* microseconds per period -> cpu.max */
+	int64_t cpu_period;     /* microseconds -> cpu.max */
+};
+
+/* CTL_RESULT of CTL_STATS: the container's cgroup as the guest sees it.
+ * CTL_STAT_MAX stands for "max" (no limit). */
+#define CTL_STAT_MAX UINT64_MAX
+struct ctl_stats {
+	uint64_t mem_usage, mem_peak, mem_limit;  /* memory.current/.peak/.max */
+	uint64_t mem_events_max, mem_oom_kill;    /* memory.events */
+	uint64_t mem_anon, mem_file, mem_kernel_stack, mem_slab, mem_sock, mem_shmem,
+		 mem_file_mapped, mem_pgfault, mem_pgmajfault; /* memory.stat */
+	uint64_t cpu_usage_usec, cpu_user_usec, cpu_system_usec; /* cpu.stat */
+	uint64_t pids_current, pids_limit;        /* pids.current/.max */
+	uint64_t guest_mem_total;                 /* the guest's RAM (MemTotal) */
+};
 
 /* Decodes the frame at the start of buf.  Returns the total frame size
  * (header + payload) when a whole valid frame is there, 0 when more bytes

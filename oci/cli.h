@@ -48,6 +48,8 @@ int cmd_pause(const struct global_opts *g, int argc, char **argv, struct rerr **
 int cmd_exec(const struct global_opts *g, int argc, char **argv, struct rerr **err);
 int cmd_features(const struct global_opts *g, int argc, char **argv, struct rerr **err);
 int cmd_resume(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+int cmd_update(const struct global_opts *g, int argc, char **argv, struct rerr **err);
+int cmd_events(const struct global_opts *g, int argc, char **argv, struct rerr **err);
 /* runuml-specific commands */
 int cmd_install(const struct global_opts *g, int argc, char **argv, struct rerr **err);
 int cmd_uninstall(const struct global_opts *g, int argc, char **argv, struct rerr **err);

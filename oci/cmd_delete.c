@@ -17,6 +17,7 @@
 #include "container_id.h"
 #include "fsutil.h"
 #include "hooks.h"
+#include "host_cgroup.h"
 #include "log.h"
 #include "oci_spec.h"
 
@@ -28,6 +29,9 @@ static void run_poststop(struct container *c)
 	if (!c->st.bundle || !*c->st.bundle)
 		return;
 	spec = oci_spec_load(c->st.bundle, false, NULL, NULL, &err);
+	/* the monitor leaves its cgroup when it ends; not when it was killed */
+	if (spec)
+		host_cgroup_remove(spec->cgroups_path);
 	if (spec && spec->n_hooks[OCI_HOOK_POSTSTOP]) {
 		_cleanup_free_ char *json = NULL;
 		c->st.status = ST_STOPPED;

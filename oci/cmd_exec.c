@@ -223,8 +223,10 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv, struct rerr **e
 		return rerr_make(err, 0, "cannot exec in a paused container");
 	}
 	if (c.st.status != ST_RUNNING) {
+		bool created = c.st.status == ST_CREATED;
 		container_free(&c);
-		return rerr_make(err, 0, "cannot exec in a stopped container: container not running");
+		return rerr_make(err, 0, "cannot exec in a %s container: container not running",
+				 created ? "created (not yet started)" : "stopped");
 	}
 	if (!json && !(json = cli_process_json(&c, &o, argc - optind - 1, argv + optind + 1, err))) {
 		container_free(&c);

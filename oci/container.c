@@ -78,6 +78,24 @@ int container_connect(struct container *c, struct rerr **err)
 int container_request(struct container *c, enum ctl_type type, uint16_t flags, const void *data,
 		      size_t len, char **reply, struct rerr **err)
 {
+	void *raw = NULL;
+	size_t raw_len = 0;
+
+	if (container_request_data(c, type, flags, data, len, reply ? &raw : NULL, &raw_len, err) < 0)
+		return -1;
+	if (reply) {
+		*reply = strndup(raw, raw_len);
+		free(raw);
+		if (!*reply)
+			return rerr_make(err, ENOMEM, "request");
+	}
+	return 0;
+}
+
+int container_request_data(struct container *c, enum ctl_type type, uint16_t flags,
+			   const void *data, size_t len, void **reply, size_t *reply_len,
+			   struct rerr **err)
+{
 	_cleanup_close_ int fd = container_connect(c, err);
 	struct ctl_chan ch;
 	int ret = -1;
@@ -99,8 +117,15 @@ int container_request(struct container *c, enum ctl_type type, uint16_t flags, c
 			goto out;
 		}
 		if (r == 1 && h.type == CTL_M_OK) {
-			if (reply && !(*reply = strndup((const char *)pl, h.len)))
-				goto out;
+			if (reply) {
+				if (!(*reply = malloc(h.len + 1))) {
+					rerr_make(err, ENOMEM, "request");
+					goto out;
+				}
+				memcpy(*reply, pl, h.len);
+				((char *)*reply)[h.len] = '\0';
+				*reply_len = h.len;
+			}
 			ret = 0;
 			goto out;
 		}

@@ -23,6 +23,11 @@ void container_free(struct container *c);
 /* One request to the monitor; *reply (if asked) gets the CTL_M_OK payload. */
 int container_request(struct container *c, enum ctl_type type, uint16_t flags, const void *data,
 		      size_t len, char **reply, struct rerr **err);
+/* The same, for a binary reply: *reply gets len bytes (malloc'd, plus a
+ * terminating NUL). */
+int container_request_data(struct container *c, enum ctl_type type, uint16_t flags,
+			   const void *data, size_t len, void **reply, size_t *reply_len,
+			   struct rerr **err);
 /* Connects to the monitor socket (for long-lived exec sessions). */
 int container_connect(struct container *c, struct rerr **err);
 /* Waits until the monitor is gone (true) or timeout_ms passed (false). */

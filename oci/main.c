@@ -30,6 +30,8 @@ static const struct command commands[] = {
 	{ "ps", cmd_ps, "host processes of a container" },
 	{ "pause", cmd_pause, "freeze every process of a container" },
 	{ "resume", cmd_resume, "thaw a paused container" },
+	{ "update", cmd_update, "change the resource limits of a container" },
+	{ "events", cmd_events, "show a container's statistics (JSON)" },
 	{ "spec", cmd_spec, "create a new specification file" },
 	{ "features", cmd_features, "show what this runtime supports (JSON)" },
 };

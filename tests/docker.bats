@@ -172,3 +172,37 @@ drun() {
 	! grep -q "$id" /proc/mounts || ! grep "$id" /proc/mounts | grep -v overlay | grep -q .
 	[ ! -e "$DOCKER_DIR/exec/runtime-runc/moby/$id" ]
 }
+
+@test "docker: update -m and --pids-limit reach the guest cgroup" {
+	docker run --runtime=uml -d --name up1 runuml-busybox sleep 60
+	docker update -m 64m --memory-swap 128m --pids-limit 9 up1
+	run docker exec up1 sh -c 'd=/sys/fs/cgroup$(cut -d: -f3 /proc/self/cgroup); cat $d/memory.max $d/pids.max'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '67108864\n9')" ]
+	# above the memory the guest booted with: refused in one line, nothing changes
+	run docker update -m 4g --memory-swap 8g up1
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"fixed at boot"* ]]
+	run docker exec up1 sh -c 'cat /sys/fs/cgroup$(cut -d: -f3 /proc/self/cgroup)/memory.max'
+	[ "$output" = 67108864 ]
+	docker rm -f up1
+}
+
+@test "docker: stats --no-stream shows the sandbox's own numbers" {
+	docker run --runtime=uml -d --name sx1 runuml-busybox sh -c 'head -c 20000000 /dev/zero > /dev/shm/x; sleep 60'
+	id=$(docker inspect -f '{{.Id}}' sx1)
+	sleep 2
+	run docker stats --no-stream --format '{{.MemUsage}}|{{.PIDs}}' sx1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# the sandbox's cgroup (monitor, kernel, guest address spaces), not the shim's
+	[[ "$output" =~ ^[0-9.]+MiB ]]
+	mib=${output%%.*}; mib=${mib%%MiB*}
+	[ "$mib" -ge 20 ] && [ "$mib" -lt 400 ]
+	[ "${output##*|}" -ge 3 ]
+	pid=$(pgrep -f "runuml-monitor.*$id" | head -n 1)
+	grep -q "memory:.*$id" "/proc/$pid/cgroup"
+	docker rm -f sx1
+	# the cgroup goes with the container
+	wait_for 10 "! ls -d /sys/fs/cgroup/*/docker/$id 2>/dev/null | grep -q ."
+}

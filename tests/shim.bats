@@ -326,3 +326,28 @@ run_create() {
 	run "$RUNUML" --debug --root "$STATE" --log "$LOG" --log-format json --systemd-cgroup --rootless false list
 	[ "$status" -eq 0 ]
 }
+
+@test "shim: the sandbox lives in linux.cgroupsPath on the host, which delete removes" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to create host cgroups"
+	grep -q cgroup /proc/self/mountinfo || skip "no cgroup file system on this host"
+	cg=/runuml-shim-test/$ID
+	jq --arg cg "$cg" '.linux.cgroupsPath = $cg' "$BUNDLE/config.json" > "$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	rtc --bundle "$BUNDLE" --pid-file "$BUNDLE/init.pid" "$ID"
+	rt start "$ID"
+	# every host process of the sandbox, in every hierarchy
+	for p in $(rt ps --format json "$ID" | jq '.[]'); do
+		[ -z "$(grep -v ":$cg\$" "/proc/$p/cgroup" 2>/dev/null)" ]
+	done
+	rt kill "$ID" KILL
+	wait_for 10 "! kill -0 $(cat "$BUNDLE/init.pid") 2>/dev/null"
+	rt delete "$ID"
+	[ -z "$(ls -d /sys/fs/cgroup/*"$cg" /sys/fs/cgroup"$cg" 2>/dev/null)" ]
+	for d in /sys/fs/cgroup/*/runuml-shim-test /sys/fs/cgroup/runuml-shim-test; do rmdir "$d" 2>/dev/null || true; done
+}
+
+@test "shim: a systemd-style cgroupsPath is left to the host (not placed)" {
+	jq '.linux.cgroupsPath = "system.slice:runuml:x"' "$BUNDLE/config.json" > "$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	run_create --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	rt delete --force "$ID"
+}

@@ -236,7 +236,13 @@ void container_child(const struct launch_doc *d, const struct child_pipes *p)
 	struct rerr *err = NULL;
 	char path[4096];
 	char go;
+	int e;
 
+	/* first: whatever the container does from here on is charged to it */
+	if ((e = guest_cgroup_join()) < 0)
+		child_fail(p->status_w, "cannot join the container's cgroup: %s", strerror(-e));
+	if (s->ns[OCI_NS_CGROUP] && unshare(CLONE_NEWCGROUP) < 0 && errno != EINVAL)
+		child_fail(p->status_w, "cannot create a cgroup namespace: %s", strerror(errno));
 	setup_stdio(p);
 	if (s->ns[OCI_NS_UTS] && unshare(CLONE_NEWUTS) < 0)
 		child_fail(p->status_w, "cannot create a UTS namespace: %s", strerror(errno));
@@ -261,10 +267,14 @@ void container_child(const struct launch_doc *d, const struct child_pipes *p)
 void exec_child(const struct oci_process *proc, const struct exec_ns *ns,
 		const struct child_pipes *p)
 {
-	static const int types[] = { CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNS };
+	static const int types[] = { CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNS };
 	char path[4096];
+	int e;
 
-	for (size_t i = 0; i < 3; i++)
+	/* while init's /sys/fs/cgroup is still in view */
+	if ((e = guest_cgroup_join()) < 0)
+		child_fail(p->status_w, "cannot join the container's cgroup: %s", strerror(-e));
+	for (size_t i = 0; i < 4; i++)
 		if (ns->fd[i] >= 0 && setns(ns->fd[i], types[i]) < 0)
 			child_fail(p->status_w, "cannot enter the container: %s", strerror(errno));
 	/* setns(mnt) leaves us at the namespace's root; the container's root

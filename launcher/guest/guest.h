@@ -2,13 +2,15 @@
  * the container image).  Shared declarations of its files:
  *   init_main.c          boot, control channel, event loop, power-off
  *   container_mounts.c   the container's file-system view (root, mounts, /dev)
- *   container_process.c  the container process: credentials, limits, exec */
+ *   container_process.c  the container process: credentials, limits, exec
+ *   guest_cgroup.c       the container's cgroup: limits (update), stats */
 #ifndef RUNUML_GUEST_H
 #define RUNUML_GUEST_H
 
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "ctl_proto.h"
 #include "launch_doc.h"
 #include "rerr.h"
 
@@ -37,7 +39,7 @@ __attribute__((noreturn)) void container_child(const struct launch_doc *d,
 
 /* The container's namespaces and root, opened by init for an exec. */
 struct exec_ns {
-	int fd[3];      /* ipc, uts, mnt (-1: not separate) */
+	int fd[4];      /* cgroup, ipc, uts, mnt (-1: not separate) */
 	int root;       /* /proc/<container>/root */
 };
 
@@ -48,6 +50,15 @@ __attribute__((noreturn)) void exec_child(const struct oci_process *proc, const 
 /* Writes a one-line error to the status pipe and exits 127. */
 __attribute__((noreturn)) void child_fail(int status_w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Mounts cgroup2, makes the container's cgroup and applies config.json's
+ * memory and pids limits to it (init, before the container process). */
+int guest_cgroup_setup(const struct oci_spec *s, struct rerr **err);
+/* Moves the calling process into the container's cgroup; < 0 = -errno. */
+int guest_cgroup_join(void);
+/* Applies new limits; 0, or an errno with a one-line message in msg. */
+int guest_cgroup_update(const struct ctl_resources *r, char *msg, size_t size);
+void guest_cgroup_stats(struct ctl_stats *st);
 
 /* Init's diagnostics go to the kernel console (console.log on the host). */
 void guest_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -73,7 +73,8 @@ static __attribute__((noreturn)) void power_off(struct init_state *st)
 		pause();
 }
 
-static __attribute__((noreturn)) void fail_boot(struct init_state *st, const char *fmt, ...)
+static __attribute__((noreturn, format(printf, 2, 3))) void fail_boot(struct init_state *st,
+								      const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -219,7 +220,7 @@ static void spawn_exec(struct init_state *st, uint32_t id, uint16_t flags, const
 		       size_t len)
 {
 	struct gproc *c0 = &st->procs[0], *g = NULL;
-	struct exec_ns ns = { { -1, -1, -1 }, -1 };
+	struct exec_ns ns = { { -1, -1, -1, -1 }, -1 };
 	struct oci_process proc;
 	struct rerr *err = NULL;
 	struct child_pipes cp;
@@ -245,8 +246,8 @@ static void spawn_exec(struct init_state *st, uint32_t id, uint16_t flags, const
 		oci_process_clear(&proc);
 		return;
 	}
-	static const char *const names[] = { "ipc", "uts", "mnt" };
-	for (int i = 0; i < 3; i++) {
+	static const char *const names[] = { "cgroup", "ipc", "uts", "mnt" };
+	for (int i = 0; i < 4; i++) {
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)c0->pid, names[i]);
 		ns.fd[i] = open(path, O_RDONLY | O_CLOEXEC);
 	}
@@ -258,7 +259,7 @@ static void spawn_exec(struct init_state *st, uint32_t id, uint16_t flags, const
 	g->used = true;
 	g->id = id;
 	g->in_w = g->out_r = g->err_r = g->status_r = g->console_sock = -1;
-	if (ns.root < 0 || ns.fd[2] < 0 ||
+	if (ns.root < 0 || ns.fd[3] < 0 ||
 	    gproc_make_stdio(g, (flags & CTL_F_TTY) || proc.terminal, proc.console_height,
 			     proc.console_width, &cp) < 0) {
 		exec_fail(st, id, "cannot prepare the exec session");
@@ -286,7 +287,7 @@ static void spawn_exec(struct init_state *st, uint32_t id, uint16_t flags, const
 	g->pid = pid;
 	gproc_parent_after_fork(g, &cp);
 out:
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		if (ns.fd[i] >= 0)
 			close(ns.fd[i]);
 	if (ns.root >= 0)
@@ -296,6 +297,37 @@ out:
 	if (self_pidns >= 0)
 		close(self_pidns);
 	oci_process_clear(&proc);
+}
+
+/* CTL_UPDATE / CTL_STATS: one CTL_RESULT with the request's tag. */
+static void answer_request(struct init_state *st, const struct ctl_hdr *h, const uint8_t *pl)
+{
+	uint8_t out[sizeof(int32_t) + 512];
+	int32_t code = 0;
+	size_t len = sizeof(code);
+
+	if (h->type == CTL_STATS) {
+		struct ctl_stats stats;
+		uint8_t buf[sizeof(code) + sizeof(stats)];
+		guest_cgroup_stats(&stats);
+		memcpy(buf, &code, sizeof(code));
+		memcpy(buf + sizeof(code), &stats, sizeof(stats));
+		ctl_chan_send(&st->ch, CTL_RESULT, h->proc, 0, buf, sizeof(buf));
+		return;
+	}
+	char *msg = (char *)out + sizeof(code);
+	struct ctl_resources r;
+	if (h->len != sizeof(r)) {
+		code = EINVAL;
+		snprintf(msg, sizeof(out) - sizeof(code), "malformed update request");
+	} else {
+		memcpy(&r, pl, sizeof(r));
+		code = guest_cgroup_update(&r, msg, sizeof(out) - sizeof(code));
+	}
+	if (code)
+		len += strlen(msg);
+	memcpy(out, &code, sizeof(code));
+	ctl_chan_send(&st->ch, CTL_RESULT, h->proc, 0, out, len);
 }
 
 static void handle_frame(struct init_state *st, const struct ctl_hdr *h, const uint8_t *pl)
@@ -334,6 +366,10 @@ static void handle_frame(struct init_state *st, const struct ctl_hdr *h, const u
 			kill(-1, sig);
 		else if ((g = find_proc(st, h->proc)) && g->pid > 0)
 			kill(g->pid, sig);
+		break;
+	case CTL_UPDATE:
+	case CTL_STATS:
+		answer_request(st, h, pl);
 		break;
 	case CTL_RESIZE:
 		if ((g = find_proc(st, h->proc)) && g->terminal && h->len == 4 && g->out_r >= 0) {
@@ -526,6 +562,9 @@ int main(void)
 		fail_boot(NULL, "signalfd: %s", strerror(errno));
 
 	st.doc = receive_launch(&st);
+	struct rerr *err = NULL;
+	if (guest_cgroup_setup(st.doc->spec, &err) < 0)
+		fail_boot(&st, "%s", err->msg);
 	spawn_container(&st);
 	event_loop(&st, sfd);
 
