@@ -167,10 +167,25 @@ start_detached() {
 	port=$(free_port)
 	jq --arg p "127.0.0.1:$port:7000/udp" '.annotations["org.runuml.net.ports"] = $p' \
 		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
-	set_args "$BUNDLE" sh -c 'nc -u -l -p 7000 >/tmp/got & sleep 30'
-	start_detached udp
+	set_args "$BUNDLE" rtest udp-echo 7000 1
+	# a loopback client's UDP is answered only with host loopback allowed:
+	# libslirp 4.7 sends the guest's reply to 10.0.2.2 (docs/networking.md)
+	"$RUNUML" --root "$STATE" --net-allow-host-loopback run -d -b "$BUNDLE" udp
 	run ss -lun "sport = :$port"
 	[[ "$output" == *"127.0.0.1:$port"* ]]
+	run python3 -c "
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.5)
+for _ in range(40):
+    s.sendto(b'ping over udp', ('127.0.0.1', $port))
+    try:
+        print(s.recv(100).decode()); sys.exit(0)
+    except socket.timeout:
+        pass
+sys.exit(1)"
+	[ "$status" -eq 0 ]
+	[ "$output" = "ping over udp" ]
 	"$RUNUML" --root "$STATE" delete -f udp
 }
 

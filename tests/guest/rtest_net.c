@@ -5,7 +5,8 @@
  *
  *   tcp-sink PORT               accept one connection, read to EOF, print
  *                               "<bytes> bytes in <s> s = <MiB/s> MiB/s"
- *   tcp-source ADDR PORT MIB    connect (retrying 30 s), send MIB MiB, close */
+ *   tcp-source ADDR PORT MIB    connect (retrying 30 s), send MIB MiB, close
+ *   udp-echo PORT N             answer N datagrams with their own bytes */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -91,8 +92,32 @@ static int source(const char *addr, int port, long mib)
 	return 0;
 }
 
+static int udp_echo(int port, long n)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	char buf[2048];
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("rtest udp-echo");
+		return 1;
+	}
+	for (long i = 0; i < n; i++) {
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		ssize_t r = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		if (r < 0 || sendto(fd, buf, (size_t)r, 0, (struct sockaddr *)&from, fl) < 0) {
+			perror("rtest udp-echo");
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int rtest_net(int argc, char **argv)
 {
+	if (!strcmp(argv[1], "udp-echo") && argc == 4)
+		return udp_echo(atoi(argv[2]), atol(argv[3]));
 	if (!strcmp(argv[1], "tcp-sink") && argc == 3)
 		return sink(atoi(argv[2]));
 	if (!strcmp(argv[1], "tcp-source") && argc == 5)
