@@ -18,14 +18,19 @@ $(UNIT_DIR)/test_net_port_spec: $(call objs,tests/unit/test_net_port_spec.c net/
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(ALL_LDFLAGS)
 
-$(call objs,tests/unit/test_net_frame.c tests/unit/test_net_port_spec.c): ALL_CFLAGS += -Inet
+# The device over a real vhost-user socketpair, the test as virtio_uml.
+$(UNIT_DIR)/test_net_dev: $(call objs,tests/unit/test_net_dev.c net/vnet_dev.c net/vnet_frame.c) $(LIB_VU_OBJS) $(LIB_CORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(ALL_LDFLAGS)
+
+$(call objs,tests/unit/test_net_frame.c tests/unit/test_net_port_spec.c tests/unit/test_net_dev.c): ALL_CFLAGS += -Inet
 
 # the vhost-user library (lib/vu_*.c) is what the helper stands on
 ifneq ($(wildcard lib/vu_dev.c),)
 ALL_TARGETS   += $(NET_HELPER)
 HOST_PROGRAMS += $(NET_HELPER)
 endif
-UNIT_TESTS    += $(UNIT_DIR)/test_net_frame $(UNIT_DIR)/test_net_port_spec
+UNIT_TESTS    += $(UNIT_DIR)/test_net_frame $(UNIT_DIR)/test_net_port_spec $(UNIT_DIR)/test_net_dev
 
 # libFuzzer: hostile transmit chains (make fuzz)
 FUZZERS += $(FUZZ_DIR)/fuzz_vnet_frame
