@@ -66,7 +66,10 @@ int cmd_features(const struct global_opts *g, int argc, char **argv, struct rerr
 	json_object_object_add(ann, "io.github.runuml.version", json_object_new_string(RUNUML_VERSION));
 	json_object_object_add(ann, "io.github.runuml.sandbox", json_object_new_string("uml"));
 	json_object_object_add(o, "annotations", ann);
-	json_object_object_add(o, "potentiallyUnsafeConfigAnnotations", json_object_new_array());
+	/* org.runuml.net.ports opens host ports (docs/networking.md) */
+	struct json_object *unsafe = json_object_new_array();
+	json_object_array_add(unsafe, json_object_new_string("org.runuml.net.ports"));
+	json_object_object_add(o, "potentiallyUnsafeConfigAnnotations", unsafe);
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 						     JSON_C_TO_STRING_SPACED |
 						     JSON_C_TO_STRING_NOSLASHESCAPE));

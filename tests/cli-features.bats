@@ -48,12 +48,12 @@ setup() {
 		and .linux.selinux.enabled == false' "$BATS_TEST_TMPDIR/f.json"
 }
 
-@test "features: annotations name runuml's version; no unsafe config annotations" {
+@test "features: annotations name runuml's version; the port-forward annotation is listed as unsafe" {
 	local v
 	v=$("$RUNUML" --version | sed -n 's/^runuml version //p')
 	jq -e --arg v "$v" '.annotations["io.github.runuml.version"] == $v
 		and (.annotations | to_entries | all(.value | type == "string"))
-		and .potentiallyUnsafeConfigAnnotations == []' "$BATS_TEST_TMPDIR/f.json"
+		and .potentiallyUnsafeConfigAnnotations == ["org.runuml.net.ports"]' "$BATS_TEST_TMPDIR/f.json"
 }
 
 @test "features: as docker calls it (runtimeArgs first), creating no state root" {
