@@ -55,6 +55,8 @@ void kernel_args_free(struct kernel_args *ka)
 	ka->argv[0] = NULL;
 }
 
+#define KERNEL_LPJ 20000000  /* loops per jiffy of a ~4 GHz core, as the kernel measures it */
+
 int kernel_base_args(struct kernel_args *ka, const char *initrd, const char *state_dir,
 		     int64_t mem_bytes, struct rerr **err)
 {
@@ -68,7 +70,11 @@ int kernel_base_args(struct kernel_args *ka, const char *initrd, const char *sta
 	    kernel_args_add(ka, "con=null") < 0 || kernel_args_add(ka, "con0=null,fd:2") < 0 ||
 	    kernel_args_add(ka, "ssl=null") < 0 || kernel_args_add(ka, "ssl1=fd:3") < 0 ||
 	    kernel_args_add(ka, "uml_dir=/proc/self/fd/4") < 0 || kernel_args_add(ka, "umid=uml") < 0 ||
-	    kernel_args_add(ka, "panic=-1") < 0)
+	    kernel_args_add(ka, "panic=-1") < 0 ||
+	    /* skips the delay-loop calibration, 40 of the 60 ms from kernel
+	     * start to init (docs/performance-notes.md): no UML driver needs
+	     * udelay() to be exact, and a fast host's value errs long */
+	    kernel_args_add(ka, "lpj=%d", KERNEL_LPJ) < 0)
 		return rerr_make(err, ENOMEM, "building the kernel command line");
 	return 0;
 }
