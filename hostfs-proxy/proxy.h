@@ -20,9 +20,19 @@ struct proxy_opts {
 	bool test_forbidden_syscall;
 };
 
+/* A share's directory descriptor and the flags its mount copy gets. */
+struct proxy_share_fd {
+	int fd;
+	bool ro, nodev;
+	const char *tag;
+};
+
 /* The ordered confinement of docs/confinement.md; keep: the descriptors
- * that survive (stdio, the shares' sockets and directories). */
-int proxy_confine(const struct proxy_opts *o, const int *keep, size_t n_keep);
+ * that survive (stdio, the shares' sockets and directories).  Each share's
+ * descriptor is replaced, under the same number, by one on a private
+ * detached copy of its mount tree where the kernel allows it. */
+int proxy_confine(const struct proxy_opts *o, const int *keep, size_t n_keep,
+		  const struct proxy_share_fd *shares, size_t n_shares);
 void proxy_print_seccomp(int fd);
 
 #endif

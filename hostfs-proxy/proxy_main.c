@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <linux/mount.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,48 +163,6 @@ static void device_failed(struct vu_dev *d, const char *why, void *opaque)
 	exit_code = 3;
 }
 
-/* Replaces a share's directory descriptor by one on a private, detached
- * copy of its mount tree (open_tree OPEN_TREE_CLONE|AT_RECURSIVE), made
- * before the proxy leaves the monitor's mount namespace.  The host's ".."
- * stops at the root of a detached mount, so even a proxy taken over can't
- * walk from a share to the rest of the host (its lookups never use ".."
- * anyway); and the copy gets the share's flags from the kernel: read-only
- * for `ro`, nodev for `nodev` (then no race can make it open a device
- * node), and always nosuid, noexec and nosymfollow, none of which the
- * proxy needs.  Where the kernel or the privileges don't allow it (before
- * linux 5.2/5.12, or a rootless proxy not privileged over the share's
- * mount), the share is served from the descriptor it came with. */
-static void isolate_share(struct share_dev *s)
-{
-#ifdef SYS_open_tree
-	int fd = (int)syscall(SYS_open_tree, s->root_fd, "",
-			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
-
-	if (fd < 0) {
-		if (opts.debug)
-			fprintf(stderr, "runuml-9p: %s: no private copy of the share's mount: %s\n",
-				s->tag, strerror(errno));
-		return;
-	}
-#ifdef SYS_mount_setattr
-	struct mount_attr attr = {
-		.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSYMFOLLOW |
-			    (s->ro ? MOUNT_ATTR_RDONLY : 0) | (s->nodev ? MOUNT_ATTR_NODEV : 0),
-	};
-	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0 &&
-	    opts.debug)
-		fprintf(stderr, "runuml-9p: %s: cannot set the share's mount flags: %s\n", s->tag,
-			strerror(errno));
-#endif
-	/* same descriptor number: the monitor's argument stays true */
-	if (dup3(fd, s->root_fd, O_CLOEXEC) < 0)
-		fprintf(stderr, "runuml-9p: %s: dup3: %s\n", s->tag, strerror(errno));
-	close(fd);
-#else
-	(void)s;
-#endif
-}
-
 static int start_servers(void)
 {
 	struct rerr *err = NULL;
@@ -319,16 +276,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "runuml-9p: out of memory\n");
 		return 1;
 	}
-	for (size_t i = 0; i < n_shares; i++)
-		isolate_share(&shares[i]);
 	int keep[3 + 2 * PROXY_MAX_SHARES] = { 0, 1, 2 };
 	size_t n_keep = 3;
+	struct proxy_share_fd trees[PROXY_MAX_SHARES];
 	for (size_t i = 0; i < n_shares; i++) {
 		keep[n_keep++] = shares[i].listen_fd;
 		keep[n_keep++] = shares[i].root_fd;
+		trees[i] = (struct proxy_share_fd){ .fd = shares[i].root_fd, .ro = shares[i].ro,
+						    .nodev = shares[i].nodev, .tag = shares[i].tag };
 	}
 	/* confined before anything is read from the guest or opened for it */
-	if (proxy_confine(&opts, keep, n_keep) < 0 || start_servers() < 0)
+	if (proxy_confine(&opts, keep, n_keep, trees, n_shares) < 0 || start_servers() < 0)
 		return 1;
 	rc = serve();
 	for (size_t i = 0; i < n_shares; i++) {

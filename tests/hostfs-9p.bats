@@ -255,3 +255,32 @@ run_in() {
 	[ ! -e "$BATS_TEST_TMPDIR/ro/new-file" ]
 	"$RUNUML" --root "$STATE" delete -f iso
 }
+
+@test "9p: rootless too, a share's descriptors in the proxy reach nothing above the share" {
+	[ "$(id -u)" -eq 0 ] || skip "reading another user's process descriptors needs root"
+	command -v useradd >/dev/null || skip "no useradd to create an unprivileged user"
+	local user=runuml-rl tag=outside-$RANDOM$RANDOM rl=$BATS_TEST_TMPDIR/rl
+	id "$user" >/dev/null 2>&1 || useradd -M -s /bin/sh "$user"
+	chmod o+rx "$BATS_TEST_TMPDIR" "$BATS_RUN_TMPDIR" "$BATS_RUN_TMPDIR/test" \
+		"$(dirname "$BATS_TEST_TMPDIR")" 2>/dev/null || true
+	mkdir -p "$rl/shared" "$rl/state"
+	echo secret > "$rl/$tag"
+	make_bundle "$rl/bundle" sh -c 'ls /mnt >/dev/null; sleep 60'
+	jq --arg s "$rl/shared" '.mounts += [{destination:"/mnt", type:"bind", source:$s, options:["rbind"]}]' \
+		"$rl/bundle/config.json" > "$rl/c" && mv "$rl/c" "$rl/bundle/config.json"
+	chown -R "$user" "$rl"
+	su "$user" -s /bin/sh -c "'$RUNUML' --root '$rl/state' run -d -b '$rl/bundle' rliso </dev/null >/dev/null 2>&1"
+	local p n dirs=0
+	p=$(pgrep -f -- "runuml-9p.*$rl/state/rliso" | head -n 1)
+	[ -n "$p" ]
+	[ "$(stat -c %U "/proc/$p")" = "$user" ]
+	for n in $(ls "/proc/$p/fd"); do
+		[ -d "/proc/$p/fd/$n" ] || continue
+		dirs=$((dirs + 1))
+		ls -a "/proc/$p/fd/$n/.." "/proc/$p/fd/$n/../.." | grep -qx "$tag" && {
+			echo "fd $n reaches $tag"; su "$user" -s /bin/sh -c "'$RUNUML' --root '$rl/state' delete -f rliso"; return 1; }
+	done
+	echo "dirs=$dirs"
+	su "$user" -s /bin/sh -c "'$RUNUML' --root '$rl/state' delete -f rliso"
+	[ "$dirs" -ge 2 ]
+}
