@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cleanup.h"
 #include "cli.h"
@@ -86,9 +87,12 @@ int cmd_delete(const struct global_opts *g, int argc, char **argv, struct rerr *
 		*err = NULL;
 		if (container_id_validate(id, err) < 0)
 			return -1;
-		if (c.dirfd >= 0) /* half-created or foreign: remove what is ours */
-			remove_tree_at(AT_FDCWD, c.dir);
-		container_free(&c);
+		/* half-created or foreign: remove what is ours */
+		_cleanup_free_ char *dir = NULL;
+		struct stat sb;
+		if (asprintf(&dir, "%s/%s", g->root, id) >= 0 && lstat(dir, &sb) == 0 &&
+		    S_ISDIR(sb.st_mode))
+			remove_tree_at(AT_FDCWD, dir);
 		return 0;
 	}
 	switch (c.st.status) {

@@ -31,15 +31,21 @@ int container_load(const struct global_opts *g, const char *id, struct container
 		return rerr_make(err, ENOMEM, "loading container `%s`", id);
 	c->dirfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (c->dirfd < 0) {
-		if (errno == ENOENT)
-			return rerr_make(err, 0, "container `%s` does not exist", id);
-		return rerr_make(err, errno, "cannot open state of container `%s`", id);
+		int e = errno, r;
+		if (e == ENOENT)
+			r = rerr_make(err, 0, "container `%s` does not exist", id);
+		else
+			r = rerr_make(err, e, "cannot open state of container `%s`", id);
+		container_free(c);
+		return r;
 	}
 	struct rerr *rerr = NULL;
 	if (state_file_read(c->dirfd, &c->st, &rerr) < 0) {
 		rerr_free(rerr);
-		return rerr_make(err, 0, "container `%s` does not exist (no valid state in `%s`)", id,
-				 c->dir);
+		int r = rerr_make(err, 0, "container `%s` does not exist (no valid state in `%s`)", id,
+				  c->dir);
+		container_free(c);
+		return r;
 	}
 	/* the monitor is the container: if it is gone, so is the container */
 	if (c->st.status != ST_STOPPED && !proc_is(c->st.pid, c->st.pid_start))

@@ -32,6 +32,8 @@ teardown_file() {
 	sleep 1
 	pkill -9 -f "containerd-shim.*$CTRD_DIR" 2>/dev/null || true
 	grep -F "$CTRD_DIR" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+	# the (empty) parent cgroup of ctr's cgroupsPath /<namespace>/<id>
+	rmdir /sys/fs/cgroup/*/runuml-test /sys/fs/cgroup/runuml-test 2>/dev/null || true
 }
 
 setup() {
