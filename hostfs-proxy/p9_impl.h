@@ -15,7 +15,8 @@
  * open descriptor (Tlopen/Tlcreate), or an xattr buffer (Txattrwalk reads,
  * Txattrcreate writes committed at Tclunk).  At most P9_MAX_FIDS per server,
  * nodes at most P9_MAX_NODES, xattr buffers at most P9_XATTR_BUDGET bytes
- * in all: no guest input allocates without bound. */
+ * in all the servers of the process: no guest input allocates without
+ * bound. */
 #ifndef RUNUML_P9_IMPL_H
 #define RUNUML_P9_IMPL_H
 
@@ -30,7 +31,7 @@
 #define P9_MAX_NODES      (4 * P9_MAX_FIDS)
 #define P9_FID_BUCKETS    1024
 #define P9_XATTR_SIZE_MAX 65536u          /* linux XATTR_SIZE_MAX / XATTR_LIST_MAX */
-#define P9_XATTR_BUDGET   (8u << 20)      /* all xattr buffers of one server */
+#define P9_XATTR_BUDGET   (8u << 20)      /* all xattr buffers of the process */
 #define P9_NAME_MAX       255
 #define P9_SYMLINK_MAX    4095
 #define P9_NOBODY         65534u
@@ -81,7 +82,6 @@ struct p9_server {
 	uid_t euid;               /* the proxy's, for the mapped model */
 	gid_t egid;
 	unsigned n_fids, n_nodes;
-	size_t xattr_bytes;
 	struct p9_node *nodes;    /* list head */
 	struct p9_fid *fids[P9_FID_BUCKETS];
 	uint8_t *dirbuf;          /* getdents64 scratch */

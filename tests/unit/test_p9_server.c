@@ -1338,6 +1338,41 @@ static void test_readonly_lock_never_opens_for_writing(void)
 	unlink_share("rolk");
 }
 
+/* xattr buffers are bounded for the whole process, not per share: one
+ * runuml-9p serves every share of a container (up to 48), and each share's
+ * own budget would let a guest hold 48 x 8 MiB of the proxy's memory. */
+static void test_xattr_budget_is_per_process(void)
+{
+	char dir2[PATH_MAX + 32];
+	struct p9_server *first = srv, *second;
+	uint32_t fid = 350;
+	int rc = 0;
+
+	snprintf(dir2, sizeof(dir2), "%s/second-share", top);
+	mkdir(dir2, 0755);
+	second = serve(dir2, NULL, false, false, false, P9_OWNER_PASSTHROUGH);
+	/* fill the budget through the first share */
+	for (; fid < 350 + P9_XATTR_BUDGET / P9_XATTR_SIZE_MAX + 4 && rc == 0; fid++) {
+		if ((rc = walk(1, fid, "")) == 0)
+			rc = t_xattrcreate(fid, "user.big", P9_XATTR_SIZE_MAX, 0);
+	}
+	TAP_OK(rc == ENOSPC, "xattr budget: the first share runs out (%d)", rc);
+	srv = second;
+	TAP_OK(t_version(P9_MSIZE_MAX, "9P2000.L") == 0 && t_attach(1, 0) == 0 && walk(1, 2, "") == 0,
+	       "xattr budget: a second share of the same process");
+	TAP_OK(t_xattrcreate(2, "user.big", P9_XATTR_SIZE_MAX, 0) == ENOSPC,
+	       "xattr budget: ... can't take more while the first holds the process's budget");
+	srv = first;
+	for (uint32_t f = 350; f < fid; f++)
+		t_clunk(f);
+	srv = second;
+	TAP_OK(t_xattrcreate(2, "user.big", 4, 0) == 0 && t_clunk(2) != 0,
+	       "xattr budget: released when the first share's fids are clunked");
+	p9_server_free(second);
+	srv = first;
+	rmdir(dir2);
+}
+
 /* The root of a single-file share is the host directory holding the file
  * (docker's /var/lib/docker/containers/<id>/ for /etc/hosts): not the
  * guest's.  Its mode, owner, times and xattrs (ACLs!) must not change. */
@@ -1516,6 +1551,7 @@ int main(void)
 		printf("# SKIP the seccomp suite needs root and no sanitizer runtime (it makes its own calls)\n");
 	test_lcreate_failure_cleans_up();
 	test_readonly_lock_never_opens_for_writing();
+	test_xattr_budget_is_per_process();
 	if (geteuid() == 0)
 		test_stale_node_never_opens_a_device();
 	if (geteuid() == 0)
