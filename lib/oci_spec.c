@@ -422,8 +422,14 @@ static int parse_linux(struct json_object *l, struct oci_spec *s, struct rerr **
 		}
 	}
 	if ((r = get(l, "resources"))) {
-		struct json_object *m = get(r, "memory"), *p = get(r, "pids");
+		struct json_object *m = get(r, "memory"), *p = get(r, "pids"), *c = get(r, "cpu");
 		struct json_object *lim;
+		if (c && (lim = get(c, "shares")) && json_object_is_type(lim, json_type_int))
+			s->cpu_shares = json_object_get_int64(lim);
+		if (c && (lim = get(c, "quota")) && json_object_is_type(lim, json_type_int))
+			s->cpu_quota = json_object_get_int64(lim);
+		if (c && (lim = get(c, "period")) && json_object_is_type(lim, json_type_int))
+			s->cpu_period = json_object_get_int64(lim);
 		if (m && (lim = get(m, "limit")) && json_object_is_type(lim, json_type_int))
 			s->memory_limit = json_object_get_int64(lim);
 		if (p && (lim = get(p, "limit")) && json_object_is_type(lim, json_type_int))

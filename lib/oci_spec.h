@@ -83,6 +83,8 @@ struct oci_spec {
 	char *ns_path[OCI_NS_COUNT]; /* path to join, or NULL */
 	int64_t memory_limit;      /* bytes, -1 = none */
 	int64_t pids_limit;        /* -1 = none */
+	int64_t cpu_shares;        /* linux.resources.cpu: 0 = not set */
+	int64_t cpu_quota, cpu_period;
 	char *cgroups_path;
 	char **masked_paths;
 	char **readonly_paths;

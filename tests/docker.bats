@@ -110,6 +110,15 @@ drun() {
 	[ "$output" -lt $((330 * 1024)) ]
 }
 
+@test "docker: --cpus and --cpu-shares reach the guest cgroup" {
+	run drun --cpus 0.5 --cpu-shares 512 runuml-busybox sh -c \
+		'd=/sys/fs/cgroup$(cut -d: -f3 /proc/self/cgroup); cat $d/cpu.max $d/cpu.weight'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "50000 100000" ]
+	[ "${lines[1]}" -lt 100 ]
+}
+
 @test "docker: exec, plain and -it" {
 	docker run --runtime=uml -d --name ex1 runuml-busybox sleep 60
 	run docker exec ex1 sh -c 'echo in-exec; exit 4'

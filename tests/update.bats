@@ -56,6 +56,19 @@ cg() { rt exec "$ID" sh -c "cat /sys/fs/cgroup\$(cut -d: -f3 /proc/self/cgroup)/
 	[ "$(cg memory.max)" = 33554432 ]
 }
 
+@test "update: --cpu-quota/--cpu-period and config.json's cpu quota reach cpu.max" {
+	jq '.linux.resources.cpu = {quota: 20000, period: 100000}' "$BUNDLE/config.json" > "$BUNDLE/c" &&
+		mv "$BUNDLE/c" "$BUNDLE/config.json"
+	start_container
+	[ "$(cg cpu.max)" = "20000 100000" ]
+	run rt update --cpu-quota 50000 --cpu-period 200000 "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(cg cpu.max)" = "50000 200000" ]
+	run rt update --cpu-quota -1 "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$(cg cpu.max)" == "max "* ]]
+}
+
 @test "update: the pids limit is enforced" {
 	start_container
 	rt update --pids-limit 3 "$ID"

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "guest.h"
+#include "oci_resources.h"
 
 #define GUEST_CGROUP_ROOT "/sys/fs/cgroup"
 #define GUEST_CGROUP_DIR  GUEST_CGROUP_ROOT "/container"
@@ -136,7 +137,11 @@ int guest_cgroup_setup(const struct oci_spec *s, struct rerr **err)
 	mem_ceiling = s->memory_limit > 0 ? s->memory_limit : (int64_t)guest_mem_total();
 
 	struct ctl_resources r = { .memory_limit = s->memory_limit > 0 ? s->memory_limit : 0,
-				   .pids_limit = s->pids_limit > 0 ? s->pids_limit : 0 };
+				   .pids_limit = s->pids_limit > 0 ? s->pids_limit : 0,
+				   .cpu_weight = s->cpu_shares > 0 ?
+					cpu_shares_to_weight((uint64_t)s->cpu_shares) : 0,
+				   .cpu_quota = s->cpu_quota > 0 ? s->cpu_quota : 0,
+				   .cpu_period = s->cpu_quota > 0 && s->cpu_period > 0 ? s->cpu_period : 0 };
 	char msg[256];
 	if (guest_cgroup_update(&r, msg, sizeof(msg)) != 0)
 		return rerr_make(err, 0, "%s", msg);
