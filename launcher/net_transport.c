@@ -55,6 +55,22 @@ void net_cli_opts_clear(struct net_cli_opts *o)
 	o->publish = NULL;
 }
 
+/* True when path names the network namespace the monitor started in (or
+ * PID 1's): "host networking" -- docker --network host passes its bind
+ * mount of the host's namespace as a path.  The guest cannot share that
+ * stack, and its interfaces must never be taken over. */
+static bool is_host_netns(const char *path)
+{
+	struct stat a, self, init;
+
+	if (stat(path, &a) < 0)
+		return false;
+	return (stat("/proc/self/ns/net", &self) == 0 && a.st_dev == self.st_dev &&
+		a.st_ino == self.st_ino) ||
+	       (stat("/proc/1/ns/net", &init) == 0 && a.st_dev == init.st_dev &&
+		a.st_ino == init.st_ino);
+}
+
 static bool has_network_hooks(const struct oci_spec *spec)
 {
 	return spec->n_hooks[OCI_HOOK_PRESTART] || spec->n_hooks[OCI_HOOK_CREATE_RUNTIME];
@@ -74,8 +90,11 @@ static int pick_mode(struct net_transport *n, const struct oci_spec *spec, const
 		if (!ns || (!path && !has_network_hooks(spec)))
 			return rerr_make(err, 0, "cannot use network mode netns: config.json names no "
 					 "network namespace and no hook makes one");
+		if (path && is_host_netns(path))
+			return rerr_make(err, 0, "cannot use network mode netns: `%s` is the host's own "
+					 "network namespace", path);
 		n->mode = NETT_NETNS;
-	} else if (!ns) {
+	} else if (!ns || (path && is_host_netns(path))) {
 		n->mode = NETT_SLIRP;     /* "host" networking: the guest cannot share it */
 	} else if (path) {
 		n->mode = NETT_NETNS;
@@ -178,6 +197,12 @@ int net_transport_start(struct net_transport *n, const struct oci_spec *spec,
 	n->helper.pid = -1;
 	if (pick_mode(n, spec, o->mode, err) < 0)
 		return -1;
+	/* the monitor still stands in the host's namespace: remember it */
+	struct stat self;
+	if (stat("/proc/self/ns/net", &self) < 0)
+		return rerr_make(err, errno, "cannot identify the host's network namespace");
+	n->host_dev = self.st_dev;
+	n->host_ino = self.st_ino;
 	if (o->publish && ann && asprintf(&publish, "%s,%s", o->publish, ann) < 0)
 		return rerr_make(err, ENOMEM, "network options");
 	if (!publish && (o->publish || ann) && !(publish = strdup(o->publish ? o->publish : ann)))
@@ -242,6 +267,18 @@ static int netns_config(struct net_transport *n, struct rerr **err)
 {
 	struct netns_iface ifc;
 	struct netns_iface *taken;
+
+	struct stat cur, init;
+
+	/* never strip the host's own interfaces, whatever the hooks did: the
+	 * monitor must stand in another namespace than the one it started in
+	 * (and than PID 1's) */
+	if (stat("/proc/self/ns/net", &cur) < 0 ||
+	    (cur.st_dev == n->host_dev && cur.st_ino == n->host_ino) ||
+	    (stat("/proc/1/ns/net", &init) == 0 && cur.st_dev == init.st_dev &&
+	     cur.st_ino == init.st_ino))
+		return rerr_make(err, 0, "cannot use network mode netns: the container's network "
+				 "namespace is the host's own");
 	_cleanup_close_ int pkt = -1, dns = -1;
 	char text[2048];
 	size_t len = 0;

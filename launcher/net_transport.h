@@ -44,6 +44,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "helper_proc.h"
 #include "monitor.h"
@@ -70,6 +71,8 @@ struct net_transport {
 	struct helper_proc helper;
 	char *guest_cfg;
 	struct netns_iface *taken; /* netns: the interface to give back */
+	dev_t host_dev;            /* the network namespace the monitor started in: */
+	ino_t host_ino;            /* never taken over (docker --network host) */
 };
 
 int net_transport_start(struct net_transport *n, const struct oci_spec *spec,

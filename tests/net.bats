@@ -18,7 +18,13 @@ setup_file() {
 }
 
 teardown_file() {
-	[ -n "${DOCKER_DIR:-}" ] && dockerd_stop "$DOCKER_DIR"
+	if [ -n "${DOCKER_DIR:-}" ]; then
+		# user-defined networks are bridges in the host's namespace
+		local h=unix://$DOCKER_DIR/docker.sock
+		docker -H "$h" ps -aq | xargs -r docker -H "$h" rm -f >/dev/null 2>&1 || true
+		docker -H "$h" network prune -f >/dev/null 2>&1 || true
+		dockerd_stop "$DOCKER_DIR"
+	fi
 	true
 }
 
@@ -34,8 +40,9 @@ teardown() {
 	local p
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 	if [ -n "${DOCKER_DIR:-}" ] && [ -S "$DOCKER_DIR/docker.sock" ]; then
-		docker_cli ps -aq | xargs -r docker_cli rm -f >/dev/null 2>&1 || true
-		docker_cli network rm "rn-net$$" >/dev/null 2>&1 || true
+		local h=unix://$DOCKER_DIR/docker.sock
+		docker -H "$h" ps -aq | xargs -r docker -H "$h" rm -f >/dev/null 2>&1 || true
+		docker -H "$h" network rm "rn-net$$" >/dev/null 2>&1 || true
 	fi
 	ip netns del "${NS}a" 2>/dev/null || true
 	ip netns del "${NS}b" 2>/dev/null || true
@@ -340,6 +347,26 @@ netns_pair() {
 	"$RUNUML" --root "$STATE" delete -f nsd
 }
 
+@test "net netns: the host's own namespace is never taken over (slirp instead; netns refused)" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to bind-mount a namespace"
+	local bind=$BATS_TEST_TMPDIR/hostns v6before
+	touch "$bind"
+	mount --bind /proc/self/ns/net "$bind"
+	jq --arg p "$bind" '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	v6before=$(ip -o addr | md5sum)
+	run_in ip -4 -o addr show eth0
+	local st=$status out=$output
+	run_in --network netns -- true
+	local st2=$status out2=$output
+	umount "$bind"
+	[ "$st" -eq 0 ]
+	[[ "$out" == *"10.0.2.15/24"* ]]
+	[ "$st2" -ne 0 ]
+	[[ "$out2" == *"is the host's own network namespace"* ]]
+	[ "$(ip -o addr | md5sum)" = "$v6before" ]
+}
+
 @test "net netns: a namespace path that does not exist fails in one line" {
 	jq '.linux.namespaces |= map(if .type == "network" then .path = "/var/run/netns/runuml-absent" else . end)' \
 		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
@@ -409,4 +436,11 @@ docker_ready() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"lo:"* ]]
 	[[ "$output" != *"inet "*"eth0"* ]]
+}
+
+@test "net docker: --network host gives the guest slirp (it cannot share the host's stack)" {
+	docker_ready
+	run docker_cli run --runtime=uml --rm --network host runuml-busybox ip -4 -o addr show eth0
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"10.0.2.15/24"* ]]
 }
