@@ -53,10 +53,13 @@ static int fail(struct rerr *err)
  * (open_tree OPEN_TREE_CLONE|AT_RECURSIVE) put in place of its descriptor
  * (same number: dup3).  The host's ".." stops at the root of a detached
  * mount, so even a proxy taken over can't walk from a share to the rest of
- * the host (its own lookups never use ".."); and the copy gets the share's
- * flags from the kernel: read-only for `ro`, nodev for `nodev` (no race can
- * make the proxy open a device node there), always nosuid, noexec and
- * nosymfollow, none of which the proxy needs.  src is the share's directory
+ * the host (its own lookups never use ".."); and the copy gets flags from
+ * the kernel: read-only for `ro` shares, and always nodev, nosuid, noexec
+ * and nosymfollow, none of which the proxy needs.  nodev for every share:
+ * the proxy never opens a device node (the guest kernel serves them; mknod
+ * still works on a nodev mount, the `nodev` share flag is the server's
+ * check), so no race between a lookup and an open -- another container
+ * swapping a name in a shared bind mount -- can make it open one.  src is the share's directory
  * as seen in the current mount namespace.  0, or -1 with errno. */
 static int isolate_tree(int src, const struct proxy_share_fd *sh, bool debug)
 {
@@ -66,8 +69,8 @@ static int isolate_tree(int src, const struct proxy_share_fd *sh, bool debug)
 	if (fd < 0)
 		return -1;
 	struct mount_attr attr = {
-		.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSYMFOLLOW |
-			    (sh->ro ? MOUNT_ATTR_RDONLY : 0) | (sh->nodev ? MOUNT_ATTR_NODEV : 0),
+		.attr_set = MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC |
+			    MOUNT_ATTR_NOSYMFOLLOW | (sh->ro ? MOUNT_ATTR_RDONLY : 0),
 	};
 	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0 &&
 	    debug)   /* linux < 5.12: the copy alone still confines ".." */

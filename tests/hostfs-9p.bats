@@ -219,20 +219,23 @@ run_in() {
 }
 
 # The proxy's own descriptors of its shares: were the proxy taken over, the
-# host's ".." of a share's directory must not lead out of it, and a share
-# the container got read-only is read-only to the kernel, not just to the
-# proxy's checks.  Seen from the host through /proc/PID/fd (as root).
+# host's ".." of a share's directory must not lead out of it, a share the
+# container got read-only is read-only to the kernel, not just to the
+# proxy's checks, and no device node can be opened through them (nodev).
+# Seen from the host through /proc/PID/fd (as root).
 @test "9p: a share's descriptors in the proxy reach nothing above the share, ro is the kernel's" {
 	[ "$(id -u)" -eq 0 ] || skip "reading another process's descriptors needs root"
 	local tag=outside-$RANDOM$RANDOM
 	mkdir -p "$BATS_TEST_TMPDIR/shared/sub" "$BATS_TEST_TMPDIR/ro"
 	echo secret > "$BATS_TEST_TMPDIR/$tag"
 	echo keep > "$BATS_TEST_TMPDIR/ro/ro-only-file"
+	# a device node in a share without nodev: the proxy never opens one
+	mknod "$BATS_TEST_TMPDIR/shared/devzero" c 1 5
 	bind "$BATS_TEST_TMPDIR/shared" /mnt
 	bind "$BATS_TEST_TMPDIR/ro" /ro '["rbind","ro"]'
 	set_args "$BUNDLE" sh -c 'ls /mnt/sub /ro >/dev/null; sleep 60'
 	"$RUNUML" --root "$STATE" run -d -b "$BUNDLE" iso </dev/null >/dev/null 2>&1
-	local p n dirs=0 ro=0
+	local p n dirs=0 ro=0 devs=0
 	p=$(pgrep -f -- "runuml-9p.*$STATE/iso" | head -n 1)
 	[ -n "$p" ]
 	for n in $(ls "/proc/$p/fd"); do
@@ -242,6 +245,12 @@ run_in() {
 			echo "fd $n reaches $tag"; return 1; }
 		ls -a "/proc/$p/fd/$n/.." "/proc/$p/fd/$n/../.." | grep -qx config.json && {
 			echo "fd $n reaches the bundle"; return 1; }
+		if [ -e "/proc/$p/fd/$n/devzero" ]; then
+			devs=$((devs + 1))
+			run head -c 1 "/proc/$p/fd/$n/devzero"
+			[ "$status" -ne 0 ]
+			[[ "$output" == *"Permission denied"* ]]
+		fi
 		if [ -e "/proc/$p/fd/$n/ro-only-file" ]; then
 			ro=$((ro + 1))
 			run touch "/proc/$p/fd/$n/new-file"
@@ -249,9 +258,10 @@ run_in() {
 			[[ "$output" == *"Read-only file system"* ]]
 		fi
 	done
-	echo "dirs=$dirs ro=$ro"
+	echo "dirs=$dirs ro=$ro devs=$devs"
 	[ "$dirs" -ge 3 ]
 	[ "$ro" -ge 1 ]
+	[ "$devs" -ge 1 ]
 	[ ! -e "$BATS_TEST_TMPDIR/ro/new-file" ]
 	"$RUNUML" --root "$STATE" delete -f iso
 }
