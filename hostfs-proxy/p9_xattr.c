@@ -8,7 +8,8 @@
  * security.capability on nosuid shares; never settable: trusted.overlay.*
  * and user.overlay.* (a host overlayfs, with or without userxattr, would
  * obey them), and POSIX ACLs on mapped shares (their
- * ids would be host ids).  Only regular files and directories carry them:
+ * ids would be host ids).  The root of a single-file share (the host's
+ * directory around the file) shows and takes none.  Only regular files and directories carry them:
  * other types are never opened on the host. */
 #include <errno.h>
 #include <fcntl.h>
@@ -60,13 +61,20 @@ int p9_h_xattrwalk(struct p9_server *s, struct p9_rd *r, struct p9_wr *w)
 		return rc;
 	if (*name && hidden(s, name))
 		return -ENODATA;
-	if (f->kind == P9_FID_OPEN)
+	/* the host's directory around a single file: none of its attributes
+	 * are the guest's (an empty list, no values) */
+	bool host_dir = p9_host_dir(s, f->node);
+	if (host_dir && *name)
+		return -ENODATA;
+	if (host_dir)
+		fd = -1;
+	else if (f->kind == P9_FID_OPEN)
 		fd = f->fd;
 	else if (f->node->type == S_IFREG || f->node->type == S_IFDIR)
 		fd = own = p9_node_open(s, f->node, O_RDONLY);
 	else if (*name)
 		return -ENODATA;
-	if (fd < 0 && (f->node->type == S_IFREG || f->node->type == S_IFDIR))
+	if (!host_dir && fd < 0 && (f->node->type == S_IFREG || f->node->type == S_IFDIR))
 		return fd;
 
 	if (fd >= 0) {

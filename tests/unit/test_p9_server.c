@@ -1410,6 +1410,12 @@ static void test_only_name_root_attrs(void)
 	       getxattr(p, "user.planted", NULL, 0) < 0 &&
 	       getxattr(p, "system.posix_acl_access", NULL, 0) < 0,
 	       "only_name root: the host directory is unchanged");
+	char lb[256];
+	setxattr(p, "user.host-only", "private", 7, 0);
+	long ln = get_xattr(310, "", lb, sizeof(lb));
+	TAP_OK(get_xattr(310, "user.host-only", lb, sizeof(lb)) == -ENODATA && ln >= 0 &&
+	       !memmem(lb, (size_t)ln, "host-only", 9), "only_name root: its xattrs are neither read nor listed");
+	removexattr(p, "user.host-only");
 	TAP_OK(walk(1, 312, "hosts") == 0 && t_setattr(312, P9_ATTR_MODE, 0600, 0, 0, 0, 0, 0) == 0,
 	       "only_name root: the file itself can still be chmodded");
 	chmod(p, before.st_mode & 07777);
