@@ -195,6 +195,7 @@ int net_transport_start(struct net_transport *n, const struct oci_spec *spec,
 	memset(n, 0, sizeof(*n));
 	n->ctl_fd = -1;
 	n->helper.pid = -1;
+	n->restorer = n->restorer_fd = -1;
 	if (pick_mode(n, spec, o->mode, err) < 0)
 		return -1;
 	/* the monitor still stands in the host's namespace: remember it */
@@ -263,6 +264,45 @@ static int hand_over(struct net_transport *n, int pkt, int dns, struct rerr **er
 	return wait_reply(n, NET_START_MS, err);
 }
 
+/* A child that outlives the monitor on purpose: it waits for the pipe to
+ * close -- the monitor's release, or its death however it dies (SIGKILL
+ * from `delete --force` included) -- then gives the interface's addresses
+ * and routes back, and exits.  A namespace that outlives the container
+ * (`ip netns`, a CNI pod's) is left as it was found. */
+static int spawn_restorer(struct net_transport *n, const struct netns_iface *ifc,
+			  struct rerr **err)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return rerr_make(err, errno, "cannot create a pipe");
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return rerr_make(err, errno, "cannot fork");
+	}
+	if (pid == 0) {
+		char c;
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		/* nothing of the container's (stdio, sockets) is held */
+		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
+		    dup2(p[0], 3) < 0)
+			_exit(1);
+		close_range(4, ~0U, 0);
+		while (read(3, &c, 1) != 0)
+			if (errno != EINTR)
+				break;
+		netns_iface_restore(ifc);
+		_exit(0);
+	}
+	close(p[0]);
+	n->restorer = pid;
+	n->restorer_fd = p[1];
+	return 0;
+}
+
 static int netns_config(struct net_transport *n, struct rerr **err)
 {
 	struct netns_iface ifc;
@@ -296,10 +336,13 @@ static int netns_config(struct net_transport *n, struct rerr **err)
 		return rerr_make(err, 0, "cannot use network mode netns: the container's network "
 				 "namespace has no interface (loopback aside)");
 	}
+	/* from here on, the interface is given back when the container ends,
+	 * even if the monitor is killed */
+	if (spawn_restorer(n, &ifc, err) < 0)
+		return -1;
 	pkt = netns_iface_take(&ifc, err);
 	if (pkt < 0)
 		return -1;
-	/* from here on, the interface is given back when the container ends */
 	taken = malloc(sizeof(*taken));
 	if (!taken)
 		return rerr_make(err, ENOMEM, "network configuration");
@@ -342,14 +385,18 @@ const char *net_transport_guest_config(const struct net_transport *n)
 
 void net_transport_release(struct net_transport *n)
 {
-	if (n->taken) {
-		/* the guest (and the helper's socket) are gone first */
+	if (n->restorer > 0) {
+		/* the guest (and the helper's socket) are gone first; then the
+		 * restorer gives the interface back, and is waited for */
 		if (n->helper.name)
 			helper_release(&n->helper);
-		netns_iface_restore(n->taken);
-		free(n->taken);
-		n->taken = NULL;
+		close(n->restorer_fd);
+		while (waitpid(n->restorer, NULL, 0) < 0 && errno == EINTR)
+			;
+		n->restorer = -1;
 	}
+	free(n->taken);
+	n->taken = NULL;
 	if (n->ctl_fd >= 0)
 		close(n->ctl_fd);
 	n->ctl_fd = -1;

@@ -70,7 +70,9 @@ struct net_transport {
 	int ctl_fd;          /* SOCK_SEQPACKET to runuml-net */
 	struct helper_proc helper;
 	char *guest_cfg;
-	struct netns_iface *taken; /* netns: the interface to give back */
+	struct netns_iface *taken; /* netns: the interface taken over */
+	pid_t restorer;            /* netns: gives it back when the monitor goes */
+	int restorer_fd;
 	dev_t host_dev;            /* the network namespace the monitor started in: */
 	ino_t host_ino;            /* never taken over (docker --network host) */
 };

@@ -167,6 +167,18 @@ static void on_route(struct nlmsghdr *h, void *opaque)
 		snprintf(ifc->gw6, sizeof(ifc->gw6), "%s", ip);
 }
 
+static void read_sysctl(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+}
+
 int netns_iface_find(struct netns_iface *ifc, struct rerr **err)
 {
 	struct find_ctx c = { .ifc = ifc };
@@ -182,6 +194,9 @@ int netns_iface_find(struct netns_iface *ifc, struct rerr **err)
 	req_init(&r, RTM_GETADDR, NLM_F_DUMP, sizeof(struct ifaddrmsg));
 	if ((e = nl_exchange(&r, on_addr, ifc)) < 0)
 		return rerr_make(err, -e, "cannot list the addresses of `%s`", ifc->name);
+	char path[128];
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifc->name);
+	read_sysctl(path, ifc->ipv6_was, sizeof(ifc->ipv6_was));
 	for (int fam = 0; fam < 2; fam++) {
 		req_init(&r, RTM_GETROUTE, NLM_F_DUMP, sizeof(struct rtmsg));
 		r.u.rt.rtm_family = fam ? AF_INET6 : AF_INET;
@@ -232,18 +247,6 @@ static void write_sysctl(const char *path, const char *value)
 	close(fd);
 }
 
-static void read_sysctl(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	if (n > 0 && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-}
-
 static void route_restore(const struct netns_iface *ifc, const char *gw)
 {
 	unsigned char bin[16];
@@ -292,7 +295,6 @@ int netns_iface_take(struct netns_iface *ifc, struct rerr **err)
 					 ifc->name);
 	/* no link-local address, router solicitations or NDP answers either */
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifc->name);
-	read_sysctl(path, ifc->ipv6_was, sizeof(ifc->ipv6_was));
 	write_sysctl(path, "1");
 	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
 	if (fd < 0)

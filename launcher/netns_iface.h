@@ -21,7 +21,7 @@ struct netns_iface {
 	char addr[NETNS_MAX_ADDRS][64];  /* "a.b.c.d/len", "x::y/len" (global scope) */
 	size_t n_addr;
 	char gw[64], gw6[64];            /* default routes, "" when none */
-	char ipv6_was[4];                /* disable_ipv6 before the take-over */
+	char ipv6_was[4];                /* disable_ipv6 as found */
 };
 
 /* Finds the namespace's one Ethernet interface (loopback aside).

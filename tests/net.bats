@@ -367,6 +367,20 @@ netns_pair() {
 	[ "$(ip -o addr | md5sum)" = "$v6before" ]
 }
 
+@test "net netns: the interface is given back even when the monitor is killed" {
+	[ "$(id -u)" -eq 0 ] || skip "ip netns needs root"
+	netns_pair
+	set_args "$BUNDLE" sleep 60
+	start_detached victim
+	run ip -n "${NS}a" -4 -o addr show "${NS}x"
+	[[ "$output" != *"$NET.2"* ]]
+	kill -9 "$(jq -r .pid "$STATE/victim/state.json")"
+	wait_for 10 "ip -n ${NS}a -4 -o addr show ${NS}x | grep -q '$NET.2/24'"
+	run ip -n "${NS}a" route
+	[[ "$output" == *"default via $NET.1"* ]]
+	"$RUNUML" --root "$STATE" delete -f victim
+}
+
 @test "net netns: a namespace path that does not exist fails in one line" {
 	jq '.linux.namespaces |= map(if .type == "network" then .path = "/var/run/netns/runuml-absent" else . end)' \
 		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
