@@ -143,7 +143,7 @@ int proxy_confine(const struct proxy_opts *o, const int *keep, size_t n_keep,
 		return fail(err);
 	for (size_t i = 0; i < n_shares; i++)
 		isolate_before(&shares[i], &paths[i], o->debug);
-	int rc = confine_namespaces(&err);
+	int rc = confine_namespaces(true, &err);
 	for (size_t i = 0; i < n_shares; i++) {
 		if (rc == 0 && paths[i])
 			isolate_after(&shares[i], paths[i], o->debug);

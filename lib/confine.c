@@ -81,9 +81,9 @@ static int write_proc(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
-int confine_namespaces(struct rerr **err)
+int confine_namespaces(bool new_net, struct rerr **err)
 {
-	int flags = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS;
+	int flags = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | (new_net ? CLONE_NEWNET : 0);
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
 	char map[64];

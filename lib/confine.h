@@ -15,6 +15,7 @@
 #ifndef RUNUML_CONFINE_H
 #define RUNUML_CONFINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -25,7 +26,9 @@ int confine_die_with_parent(pid_t expected_parent, struct rerr **err);
 /* keep: sorted or not, n entries. */
 int confine_close_fds(const int *keep, size_t n, struct rerr **err);
 int confine_rlimits(uint64_t nofile, struct rerr **err);
-int confine_namespaces(struct rerr **err);
+/* new_net false: the network namespace is kept (runuml-net's slirp mode
+ * opens its sockets in the host's). */
+int confine_namespaces(bool new_net, struct rerr **err);
 int confine_chroot_empty(const char *dir, struct rerr **err);
 /* caps: capability numbers to keep (CAP_CHOWN …). */
 int confine_drop_caps(const int *caps, size_t n, struct rerr **err);

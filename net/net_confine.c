@@ -37,49 +37,11 @@ static const struct seccomp_rule net_rules[] = {
  * the guest (slirp), plus the device's eventfds and guest memory. */
 #define NET_NOFILE 4096
 
-static int write_proc(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
-/* confine_namespaces() without CLONE_NEWNET, for mode slirp. */
-static int namespaces_keep_net(struct rerr **err)
-{
-	int flags = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
-	uid_t uid = geteuid();
-	gid_t gid = getegid();
-	char map[64];
-
-	if (uid != 0)
-		flags |= CLONE_NEWUSER;
-	if (unshare(flags) < 0)
-		return rerr_make(err, errno, "cannot create namespaces");
-	if (uid != 0) {
-		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
-		if (write_proc("/proc/self/setgroups", "deny") < 0 ||
-		    write_proc("/proc/self/uid_map", map) < 0)
-			return rerr_make(err, errno, "cannot map the user id");
-		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
-		if (write_proc("/proc/self/gid_map", map) < 0)
-			return rerr_make(err, errno, "cannot map the group id");
-	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return rerr_make(err, errno, "cannot make the mount tree private");
-	return 0;
-}
-
 int net_confine(const struct net_opts *o, const int *keep, size_t n_keep, struct rerr **err)
 {
 	if (confine_die_with_parent(o->parent, err) < 0 || confine_close_fds(keep, n_keep, err) < 0 ||
 	    confine_rlimits(NET_NOFILE, err) < 0 ||
-	    (o->mode == NET_SLIRP ? namespaces_keep_net(err) : confine_namespaces(err)) < 0 ||
+	    confine_namespaces(o->mode != NET_SLIRP, err) < 0 ||
 	    (o->empty_root && confine_chroot_empty(o->empty_root, err) < 0) ||
 	    confine_drop_caps(NULL, 0, err) < 0 || confine_no_new_privs(err) < 0)
 		return -1;
