@@ -1,6 +1,6 @@
 # launcher: runuml-monitor, the per-container host process.
 MONITOR_SRCS := launcher/monitor_main.c launcher/rootfs_transport.c launcher/kernel_spawn.c \
-                launcher/event_loop.c launcher/mon_server.c launcher/helper_proc.c launcher/net_transport.c launcher/netns_iface.c \
+                launcher/event_loop.c launcher/mon_server.c launcher/helper_proc.c launcher/net_transport.c launcher/netns_iface.c lib/nl_route.c \
                 launcher/mount_points.c
 MONITOR := $(LIBEXEC)/runuml-monitor
 

@@ -17,78 +17,12 @@
 
 #include "cleanup.h"
 #include "netns_iface.h"
+#include "nl_route.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
 #endif
 
-struct nl_req {
-	struct nlmsghdr h;
-	union {
-		struct ifinfomsg ifi;
-		struct ifaddrmsg ifa;
-		struct rtmsg rt;
-	} u;
-	char attrs[128];
-};
-
-typedef void (*nl_cb)(struct nlmsghdr *h, void *opaque);
-
-/* Sends a request and hands every answer to cb until NLMSG_DONE or the
- * acknowledgement.  Returns 0 or -errno. */
-static int nl_exchange(struct nl_req *r, nl_cb cb, void *opaque)
-{
-	static uint32_t seq;
-	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	char buf[16384];
-
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	r->h.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	r->h.nlmsg_seq = ++seq;
-	if (send(fd, r, r->h.nlmsg_len, 0) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-		     h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != r->h.nlmsg_seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-			if (cb)
-				cb(h, opaque);
-		}
-	}
-}
-
-static void req_init(struct nl_req *r, uint16_t type, uint16_t flags, size_t body)
-{
-	memset(r, 0, sizeof(*r));
-	r->h.nlmsg_len = (uint32_t)NLMSG_LENGTH(body);
-	r->h.nlmsg_type = type;
-	r->h.nlmsg_flags = flags;
-}
-
-static void add_attr(struct nl_req *r, unsigned short type, const void *data, size_t len)
-{
-	struct rtattr *a = (struct rtattr *)((char *)r + NLMSG_ALIGN(r->h.nlmsg_len));
-
-	if (NLMSG_ALIGN(r->h.nlmsg_len) + RTA_SPACE(len) > sizeof(*r))
-		return;
-	a->rta_type = type;
-	a->rta_len = (unsigned short)RTA_LENGTH(len);
-	memcpy(RTA_DATA(a), data, len);
-	r->h.nlmsg_len = (uint32_t)(NLMSG_ALIGN(r->h.nlmsg_len) + RTA_SPACE(len));
-}
 
 struct find_ctx {
 	struct netns_iface *ifc;
@@ -186,19 +120,19 @@ int netns_iface_find(struct netns_iface *ifc, struct rerr **err)
 	int e;
 
 	memset(ifc, 0, sizeof(*ifc));
-	req_init(&r, RTM_GETLINK, NLM_F_DUMP, sizeof(struct ifinfomsg));
+	nl_req_init(&r, RTM_GETLINK, NLM_F_DUMP, sizeof(struct ifinfomsg));
 	if ((e = nl_exchange(&r, on_link, &c)) < 0)
 		return rerr_make(err, -e, "cannot list the network namespace's interfaces");
 	if (!c.found)
 		return 0;
-	req_init(&r, RTM_GETADDR, NLM_F_DUMP, sizeof(struct ifaddrmsg));
+	nl_req_init(&r, RTM_GETADDR, NLM_F_DUMP, sizeof(struct ifaddrmsg));
 	if ((e = nl_exchange(&r, on_addr, ifc)) < 0)
 		return rerr_make(err, -e, "cannot list the addresses of `%s`", ifc->name);
 	char path[128];
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifc->name);
 	read_sysctl(path, ifc->ipv6_was, sizeof(ifc->ipv6_was));
 	for (int fam = 0; fam < 2; fam++) {
-		req_init(&r, RTM_GETROUTE, NLM_F_DUMP, sizeof(struct rtmsg));
+		nl_req_init(&r, RTM_GETROUTE, NLM_F_DUMP, sizeof(struct rtmsg));
 		r.u.rt.rtm_family = fam ? AF_INET6 : AF_INET;
 		if ((e = nl_exchange(&r, on_route, ifc)) < 0)
 			return rerr_make(err, -e, "cannot list the routes of `%s`", ifc->name);
@@ -208,31 +142,10 @@ int netns_iface_find(struct netns_iface *ifc, struct rerr **err)
 
 static int addr_op(const struct netns_iface *ifc, const char *spec, uint16_t op)
 {
-	char ip[64];
-	unsigned char bin[16];
-	const char *slash = strchr(spec, '/');
 	struct nl_req r;
-	int family;
+	int e = nl_addr_req(&r, op, ifc->index, spec);
 
-	if (!slash || (size_t)(slash - spec) >= sizeof(ip))
-		return -EINVAL;
-	memcpy(ip, spec, (size_t)(slash - spec));
-	ip[slash - spec] = '\0';
-	family = strchr(ip, ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(family, ip, bin) != 1)
-		return -EINVAL;
-	req_init(&r, op, op == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_REPLACE : 0,
-		 sizeof(struct ifaddrmsg));
-	r.u.ifa.ifa_family = (unsigned char)family;
-	r.u.ifa.ifa_prefixlen = (unsigned char)atoi(slash + 1);
-	r.u.ifa.ifa_index = (unsigned)ifc->index;
-	add_attr(&r, IFA_LOCAL, bin, family == AF_INET ? 4 : 16);
-	if (op == RTM_NEWADDR) {
-		add_attr(&r, IFA_ADDRESS, bin, family == AF_INET ? 4 : 16);
-		if (family == AF_INET6)
-			r.u.ifa.ifa_flags = IFA_F_NODAD;
-	}
-	return nl_exchange(&r, NULL, NULL);
+	return e < 0 ? e : nl_exchange(&r, NULL, NULL);
 }
 
 static void write_sysctl(const char *path, const char *value)
@@ -256,14 +169,14 @@ static void route_restore(const struct netns_iface *ifc, const char *gw)
 
 	if (inet_pton(family, gw, bin) != 1)
 		return;
-	req_init(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, sizeof(struct rtmsg));
+	nl_req_init(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, sizeof(struct rtmsg));
 	r.u.rt.rtm_family = (unsigned char)family;
 	r.u.rt.rtm_table = RT_TABLE_MAIN;
 	r.u.rt.rtm_protocol = RTPROT_BOOT;
 	r.u.rt.rtm_type = RTN_UNICAST;
 	r.u.rt.rtm_scope = RT_SCOPE_UNIVERSE;
-	add_attr(&r, RTA_GATEWAY, bin, family == AF_INET ? 4 : 16);
-	add_attr(&r, RTA_OIF, &oif, sizeof(oif));
+	nl_add_attr(&r, RTA_GATEWAY, bin, family == AF_INET ? 4 : 16);
+	nl_add_attr(&r, RTA_OIF, &oif, sizeof(oif));
 	nl_exchange(&r, NULL, NULL);
 }
 

@@ -1,7 +1,7 @@
 # launcher/guest: runuml-init, PID 1 of the guest, linked statically and
 # packed (alone) into the initrd the kernel boots from.
 GUEST_INIT_SRCS := launcher/guest/init_main.c launcher/guest/container_mounts.c \
-                   launcher/guest/container_process.c launcher/guest/guest_proc.c launcher/guest/guest_net.c \
+                   launcher/guest/container_process.c launcher/guest/guest_proc.c launcher/guest/guest_net.c lib/nl_route.c \
                    launcher/guest/guest_cgroup.c lib/ctl_proto.c lib/fdpass.c lib/ctl_chan.c \
                    lib/rerr.c lib/fsutil.c $(LIB_OCI_SRCS)
 GUEST_INIT   := $(BUILD)/guest/runuml-init

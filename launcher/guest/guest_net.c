@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "guest.h"
+#include "nl_route.h"
 #include "guest_net.h"
 
 #define NET_IF        "eth0"
@@ -49,17 +50,6 @@ struct net_cfg {
 	char proxy_ip[64];
 	uint8_t proxy_mac[6];
 	bool has_proxy;
-};
-
-struct nl_req {
-	struct nlmsghdr h;
-	union {
-		struct ifinfomsg ifi;
-		struct ifaddrmsg ifa;
-		struct rtmsg rt;
-		struct ndmsg nd;
-	} u;
-	char attrs[256];
 };
 
 static int parse_mac(const char *s, uint8_t mac[6])
@@ -104,54 +94,11 @@ static void parse_cfg(const char *text, struct net_cfg *c)
 	free(copy);
 }
 
-static void add_attr(struct nl_req *r, unsigned short type, const void *data, size_t len)
-{
-	struct rtattr *a = (struct rtattr *)((char *)r + NLMSG_ALIGN(r->h.nlmsg_len));
-
-	if (NLMSG_ALIGN(r->h.nlmsg_len) + RTA_SPACE(len) > sizeof(*r))
-		return;
-	a->rta_type = type;
-	a->rta_len = (unsigned short)RTA_LENGTH(len);
-	memcpy(RTA_DATA(a), data, len);
-	r->h.nlmsg_len = (uint32_t)(NLMSG_ALIGN(r->h.nlmsg_len) + RTA_SPACE(len));
-}
-
-/* Sends one request and waits for its acknowledgement; returns 0 or -errno. */
-static int nl_talk(int fd, struct nl_req *r)
-{
-	static uint32_t seq;
-	char buf[4096];
-
-	r->h.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	r->h.nlmsg_seq = ++seq;
-	if (send(fd, r, r->h.nlmsg_len, 0) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0)
-			return errno == EINTR ? 0 : -errno;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-		     h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != seq || h->nlmsg_type != NLMSG_ERROR)
-				continue;
-			return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-		}
-	}
-}
-
-static void req_init(struct nl_req *r, uint16_t type, uint16_t flags, size_t body)
-{
-	memset(r, 0, sizeof(*r));
-	r->h.nlmsg_len = (uint32_t)NLMSG_LENGTH(body);
-	r->h.nlmsg_type = type;
-	r->h.nlmsg_flags = flags;
-}
-
 static int link_set(int fd, int ifindex, const struct net_cfg *c, bool up)
 {
 	struct nl_req r;
 
-	req_init(&r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+	nl_req_init(&r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
 	r.u.ifi.ifi_family = AF_UNSPEC;
 	r.u.ifi.ifi_index = ifindex;
 	if (up) {
@@ -159,39 +106,20 @@ static int link_set(int fd, int ifindex, const struct net_cfg *c, bool up)
 		r.u.ifi.ifi_change = IFF_UP;
 	}
 	if (c && c->has_mac)
-		add_attr(&r, IFLA_ADDRESS, c->mac, 6);
+		nl_add_attr(&r, IFLA_ADDRESS, c->mac, 6);
 	if (c && c->mtu) {
 		uint32_t mtu = c->mtu;
-		add_attr(&r, IFLA_MTU, &mtu, sizeof(mtu));
+		nl_add_attr(&r, IFLA_MTU, &mtu, sizeof(mtu));
 	}
-	return nl_talk(fd, &r);
+	return nl_talk(fd, &r, NULL, NULL);
 }
 
-/* "a.b.c.d/len" or "x::y/len" */
 static int addr_add(int fd, int ifindex, const char *spec)
 {
-	char ip[64];
-	unsigned char bin[16];
-	const char *slash = strchr(spec, '/');
 	struct nl_req r;
-	int family;
+	int e = nl_addr_req(&r, RTM_NEWADDR, ifindex, spec);
 
-	if (!slash || (size_t)(slash - spec) >= sizeof(ip))
-		return -EINVAL;
-	memcpy(ip, spec, (size_t)(slash - spec));
-	ip[slash - spec] = '\0';
-	family = strchr(ip, ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(family, ip, bin) != 1)
-		return -EINVAL;
-	req_init(&r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, sizeof(struct ifaddrmsg));
-	r.u.ifa.ifa_family = (unsigned char)family;
-	r.u.ifa.ifa_prefixlen = (unsigned char)atoi(slash + 1);
-	r.u.ifa.ifa_index = (unsigned)ifindex;
-	if (family == AF_INET6)
-		r.u.ifa.ifa_flags = IFA_F_NODAD; /* the address moved here from the host side */
-	add_attr(&r, IFA_LOCAL, bin, family == AF_INET ? 4 : 16);
-	add_attr(&r, IFA_ADDRESS, bin, family == AF_INET ? 4 : 16);
-	return nl_talk(fd, &r);
+	return e < 0 ? e : nl_talk(fd, &r, NULL, NULL);
 }
 
 /* A default route via gw, or (gw NULL) an on-link host route to dst. */
@@ -205,21 +133,21 @@ static int route_add(int fd, int ifindex, const char *gw, const char *dst)
 
 	if (inet_pton(family, a, bin) != 1)
 		return -EINVAL;
-	req_init(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, sizeof(struct rtmsg));
+	nl_req_init(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, sizeof(struct rtmsg));
 	r.u.rt.rtm_family = (unsigned char)family;
 	r.u.rt.rtm_table = RT_TABLE_MAIN;
 	r.u.rt.rtm_protocol = RTPROT_BOOT;
 	r.u.rt.rtm_type = RTN_UNICAST;
 	if (gw) {
 		r.u.rt.rtm_scope = RT_SCOPE_UNIVERSE;
-		add_attr(&r, RTA_GATEWAY, bin, family == AF_INET ? 4 : 16);
+		nl_add_attr(&r, RTA_GATEWAY, bin, family == AF_INET ? 4 : 16);
 	} else {
 		r.u.rt.rtm_scope = RT_SCOPE_LINK;
 		r.u.rt.rtm_dst_len = family == AF_INET ? 32 : 128;
-		add_attr(&r, RTA_DST, bin, family == AF_INET ? 4 : 16);
+		nl_add_attr(&r, RTA_DST, bin, family == AF_INET ? 4 : 16);
 	}
-	add_attr(&r, RTA_OIF, &oif, sizeof(oif));
-	return nl_talk(fd, &r);
+	nl_add_attr(&r, RTA_OIF, &oif, sizeof(oif));
+	return nl_talk(fd, &r, NULL, NULL);
 }
 
 static int neigh_add(int fd, int ifindex, const char *ip, const uint8_t mac[6])
@@ -229,13 +157,13 @@ static int neigh_add(int fd, int ifindex, const char *ip, const uint8_t mac[6])
 
 	if (inet_pton(AF_INET, ip, bin) != 1)
 		return -EINVAL;
-	req_init(&r, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, sizeof(struct ndmsg));
+	nl_req_init(&r, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, sizeof(struct ndmsg));
 	r.u.nd.ndm_family = AF_INET;
 	r.u.nd.ndm_ifindex = ifindex;
 	r.u.nd.ndm_state = NUD_PERMANENT;
-	add_attr(&r, NDA_DST, bin, 4);
-	add_attr(&r, NDA_LLADDR, mac, 6);
-	return nl_talk(fd, &r);
+	nl_add_attr(&r, NDA_DST, bin, 4);
+	nl_add_attr(&r, NDA_LLADDR, mac, 6);
+	return nl_talk(fd, &r, NULL, NULL);
 }
 
 static bool spec_binds(const struct launch_doc *doc, const char *dest)
