@@ -3,6 +3,7 @@
 #include "oci_spec.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
@@ -88,9 +89,11 @@ static int get_u64(struct json_object *o, const char *key, const char *field, ui
 			return rerr_make(err, 0, "invalid config.json: `%s` is out of range", field);
 		*out = u;
 	} else {
-		if ((uint64_t)i > max)
+		/* json-c clamps values above INT64_MAX in get_int64 */
+		uint64_t u = i == INT64_MAX ? json_object_get_uint64(v) : (uint64_t)i;
+		if (u > max)
 			return rerr_make(err, 0, "invalid config.json: `%s` is out of range", field);
-		*out = (uint64_t)i;
+		*out = u;
 	}
 	if (present)
 		*present = true;
@@ -128,6 +131,11 @@ static void strv_free(char **v)
 	for (size_t i = 0; v && v[i]; i++)
 		free(v[i]);
 	free(v);
+}
+
+static void strv_freep(char ***v)
+{
+	strv_free(*v);
 }
 
 /* An object of strings -> NULL-terminated "key=value" vector. */
@@ -383,6 +391,206 @@ static int parse_mounts(struct json_object *a, struct oci_spec *s, struct rerr *
 	return 0;
 }
 
+/* linux.seccomp: every name is checked here, on the host, so a bad profile
+ * fails `create`/`run` before anything starts (runc's wording where it has
+ * one).  System call names are resolved in the guest: unknown ones are
+ * skipped there, as runc does. */
+static int scmp_action(const char *name, const char *field, bool notify_listener,
+		       enum oci_scmp_action *out, struct rerr **err)
+{
+	static const struct {
+		const char *name;
+		enum oci_scmp_action a;
+	} acts[] = {
+		{ "SCMP_ACT_KILL", OCI_SCMP_KILL_THREAD },
+		{ "SCMP_ACT_KILL_THREAD", OCI_SCMP_KILL_THREAD },
+		{ "SCMP_ACT_KILL_PROCESS", OCI_SCMP_KILL_PROCESS },
+		{ "SCMP_ACT_TRAP", OCI_SCMP_TRAP },
+		{ "SCMP_ACT_ERRNO", OCI_SCMP_ERRNO },
+		{ "SCMP_ACT_TRACE", OCI_SCMP_TRACE },
+		{ "SCMP_ACT_ALLOW", OCI_SCMP_ALLOW },
+		{ "SCMP_ACT_LOG", OCI_SCMP_LOG },
+	};
+
+	if (!name)
+		return rerr_make(err, 0, "invalid config.json: `%s` is missing", field);
+	for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
+		if (!strcmp(name, acts[i].name)) {
+			*out = acts[i].a;
+			return 0;
+		}
+	if (!strcmp(name, "SCMP_ACT_NOTIFY"))
+		return rerr_make(err, 0, "invalid config.json: `%s`: SCMP_ACT_NOTIFY is not "
+				 "supported (%s)", field, notify_listener ?
+				 "runuml has no seccomp notify listener" :
+				 "it needs linux.seccomp.listenerPath");
+	return rerr_make(err, 0, "invalid config.json: `%s`: unknown seccomp action `%s`", field,
+			 name);
+}
+
+static int scmp_errno_ret(struct json_object *o, const char *field, bool *has, uint32_t *out,
+			  struct rerr **err)
+{
+	uint64_t v = 0;
+
+	if (get_u64(o, "errnoRet", field, UINT16_MAX, has, &v, err) < 0)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_scmp_args(struct json_object *a, struct oci_scmp_syscall *c, struct rerr **err)
+{
+	static const char *const ops[] = { "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
+					   "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
+					   "SCMP_CMP_MASKED_EQ" };
+	size_t n;
+
+	if (want_type(a, json_type_array, "linux.seccomp.syscalls[].args", err) < 0)
+		return -1;
+	n = json_object_array_length(a);
+	c->args = calloc(n ? n : 1, sizeof(*c->args));
+	if (!c->args)
+		return rerr_make(err, ENOMEM, "parsing config.json");
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(a, i);
+		struct oci_scmp_arg *g = &c->args[i];
+		_cleanup_free_ char *op = NULL;
+		uint64_t idx = 0;
+		bool has_idx = false;
+		size_t k;
+
+		if (want_type(e, json_type_object, "linux.seccomp.syscalls[].args[]", err) < 0 ||
+		    get_u64(e, "index", "linux.seccomp.syscalls[].args[].index", UINT_MAX, &has_idx,
+			    &idx, err) < 0 ||
+		    get_u64(e, "value", "linux.seccomp.syscalls[].args[].value", UINT64_MAX, NULL,
+			    &g->value, err) < 0 ||
+		    get_u64(e, "valueTwo", "linux.seccomp.syscalls[].args[].valueTwo", UINT64_MAX,
+			    NULL, &g->value_two, err) < 0 ||
+		    get_string(e, "op", "linux.seccomp.syscalls[].args[].op", &op, err) < 0)
+			return -1;
+		if (idx >= OCI_SCMP_MAX_ARGS)
+			return rerr_make(err, 0, "invalid config.json: "
+					 "`linux.seccomp.syscalls[].args[].index` %" PRIu64
+					 " is out of range (0-5)", idx);
+		g->index = (unsigned)idx;
+		if (!op)
+			return rerr_make(err, 0, "invalid config.json: "
+					 "`linux.seccomp.syscalls[].args[].op` is missing");
+		for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+			if (!strcmp(op, ops[k]))
+				break;
+		if (k == sizeof(ops) / sizeof(ops[0]))
+			return rerr_make(err, 0, "invalid config.json: unknown seccomp operator `%s` "
+					 "in `linux.seccomp.syscalls[].args[].op`", op);
+		g->op = (enum oci_scmp_op)k;
+		c->n_args++;
+	}
+	return 0;
+}
+
+static int parse_seccomp(struct json_object *o, struct oci_seccomp *sc, struct rerr **err)
+{
+	static const char *const arches[] = {
+		"SCMP_ARCH_NATIVE", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32",
+		"SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
+		"SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
+		"SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE",
+		"SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64",
+		"SCMP_ARCH_RISCV64", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_SH",
+		"SCMP_ARCH_SHEB",
+	};
+	static const struct {
+		const char *name;
+		unsigned flag;
+	} flags[] = {
+		{ "SECCOMP_FILTER_FLAG_TSYNC", OCI_SCMP_FLAG_TSYNC },
+		{ "SECCOMP_FILTER_FLAG_LOG", OCI_SCMP_FLAG_LOG },
+		{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", OCI_SCMP_FLAG_SPEC_ALLOW },
+	};
+	_cleanup_free_ char *def = NULL, *listener = NULL;
+	__attribute__((cleanup(strv_freep))) char **fl = NULL;
+	struct json_object *v;
+	uint64_t der = 0;
+	size_t n;
+
+	if (want_type(o, json_type_object, "linux.seccomp", err) < 0 ||
+	    get_string(o, "defaultAction", "linux.seccomp.defaultAction", &def, err) < 0 ||
+	    get_string(o, "listenerPath", "linux.seccomp.listenerPath", &listener, err) < 0 ||
+	    scmp_action(def, "linux.seccomp.defaultAction", listener != NULL, &sc->default_action,
+			err) < 0 ||
+	    get_u64(o, "defaultErrnoRet", "linux.seccomp.defaultErrnoRet", UINT16_MAX,
+		    &sc->has_default_errno_ret, &der, err) < 0)
+		return -1;
+	sc->default_errno_ret = (uint32_t)der;
+	if (get_strv(o, "architectures", "linux.seccomp.architectures", &sc->architectures,
+		     err) < 0 ||
+	    get_strv(o, "flags", "linux.seccomp.flags", &fl, err) < 0)
+		return -1;
+	for (size_t i = 0; sc->architectures[i]; i++) {
+		size_t k;
+		for (k = 0; k < sizeof(arches) / sizeof(arches[0]); k++)
+			if (!strcmp(sc->architectures[i], arches[k]))
+				break;
+		if (k == sizeof(arches) / sizeof(arches[0]))
+			return rerr_make(err, 0, "invalid config.json: unknown seccomp architecture "
+					 "`%s` in `linux.seccomp.architectures`",
+					 sc->architectures[i]);
+	}
+	for (size_t i = 0; fl[i]; i++) {
+		size_t k;
+		for (k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+			if (!strcmp(fl[i], flags[k].name))
+				break;
+		if (k == sizeof(flags) / sizeof(flags[0]))
+			return rerr_make(err, 0, "invalid config.json: seccomp flag `%s` in "
+					 "`linux.seccomp.flags` is not supported", fl[i]);
+		sc->flags |= flags[k].flag;
+	}
+	if (!(v = get(o, "syscalls")))
+		return 0;
+	if (want_type(v, json_type_array, "linux.seccomp.syscalls", err) < 0)
+		return -1;
+	n = json_object_array_length(v);
+	sc->syscalls = calloc(n ? n : 1, sizeof(*sc->syscalls));
+	if (!sc->syscalls)
+		return rerr_make(err, ENOMEM, "parsing config.json");
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(v, i), *a;
+		struct oci_scmp_syscall *c = &sc->syscalls[i];
+		_cleanup_free_ char *act = NULL;
+
+		sc->n_syscalls++;
+		if (want_type(e, json_type_object, "linux.seccomp.syscalls[]", err) < 0 ||
+		    get_strv(e, "names", "linux.seccomp.syscalls[].names", &c->names, err) < 0 ||
+		    get_string(e, "action", "linux.seccomp.syscalls[].action", &act, err) < 0 ||
+		    scmp_action(act, "linux.seccomp.syscalls[].action", listener != NULL,
+				&c->action, err) < 0 ||
+		    scmp_errno_ret(e, "linux.seccomp.syscalls[].errnoRet", &c->has_errno_ret,
+				   &c->errno_ret, err) < 0)
+			return -1;
+		if (!c->names[0])
+			return rerr_make(err, 0, "invalid config.json: "
+					 "`linux.seccomp.syscalls[%zu].names` is empty", i);
+		if ((a = get(e, "args")) && parse_scmp_args(a, c, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void seccomp_free(struct oci_seccomp *sc)
+{
+	if (!sc)
+		return;
+	strv_free(sc->architectures);
+	for (size_t i = 0; i < sc->n_syscalls; i++) {
+		strv_free(sc->syscalls[i].names);
+		free(sc->syscalls[i].args);
+	}
+	free(sc->syscalls);
+	free(sc);
+}
+
 static int parse_linux(struct json_object *l, struct oci_spec *s, struct rerr **err)
 {
 	static const char *const ns_names[OCI_NS_COUNT] = { "pid", "network", "mount", "ipc",
@@ -445,6 +653,13 @@ static int parse_linux(struct json_object *l, struct oci_spec *s, struct rerr **
 		return -1;
 	if ((v = get(l, "sysctl")) && get_kv(v, "linux.sysctl", &s->sysctl, err) < 0)
 		return -1;
+	if ((v = get(l, "seccomp"))) {
+		s->seccomp = calloc(1, sizeof(*s->seccomp));
+		if (!s->seccomp)
+			return rerr_make(err, ENOMEM, "parsing config.json");
+		if (parse_seccomp(v, s->seccomp, err) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -685,5 +900,6 @@ void oci_spec_free(struct oci_spec *s)
 		free(s->hooks[k]);
 	}
 	strv_free(s->annotations);
+	seccomp_free(s->seccomp);
 	free(s);
 }

@@ -70,6 +70,49 @@ enum oci_hook_kind {
 	OCI_HOOK_START_CONTAINER, OCI_HOOK_POSTSTART, OCI_HOOK_POSTSTOP, OCI_HOOK_KINDS
 };
 
+/* linux.seccomp (config-linux.md "Seccomp"), validated on the host; the
+ * guest init compiles it with libseccomp (launcher/guest/guest_seccomp.c). */
+enum oci_scmp_action {
+	OCI_SCMP_KILL_THREAD, OCI_SCMP_KILL_PROCESS, OCI_SCMP_TRAP, OCI_SCMP_ERRNO,
+	OCI_SCMP_TRACE, OCI_SCMP_ALLOW, OCI_SCMP_LOG
+};
+
+enum oci_scmp_op {
+	OCI_SCMP_NE, OCI_SCMP_LT, OCI_SCMP_LE, OCI_SCMP_EQ, OCI_SCMP_GE, OCI_SCMP_GT,
+	OCI_SCMP_MASKED_EQ
+};
+
+#define OCI_SCMP_FLAG_TSYNC      (1u << 0)
+#define OCI_SCMP_FLAG_LOG        (1u << 1)
+#define OCI_SCMP_FLAG_SPEC_ALLOW (1u << 2)
+
+#define OCI_SCMP_MAX_ARGS 6
+
+struct oci_scmp_arg {
+	unsigned index;
+	uint64_t value, value_two;
+	enum oci_scmp_op op;
+};
+
+struct oci_scmp_syscall {
+	char **names;              /* NULL-terminated */
+	enum oci_scmp_action action;
+	bool has_errno_ret;
+	uint32_t errno_ret;
+	struct oci_scmp_arg *args;
+	size_t n_args;
+};
+
+struct oci_seccomp {
+	enum oci_scmp_action default_action;
+	bool has_default_errno_ret;
+	uint32_t default_errno_ret;
+	unsigned flags;            /* OCI_SCMP_FLAG_* */
+	char **architectures;      /* NULL-terminated, validated names */
+	struct oci_scmp_syscall *syscalls;
+	size_t n_syscalls;
+};
+
 struct oci_spec {
 	char *oci_version;
 	char *root_path;      /* as written (relative to the bundle or absolute) */
@@ -92,6 +135,7 @@ struct oci_spec {
 	struct oci_hook *hooks[OCI_HOOK_KINDS];
 	size_t n_hooks[OCI_HOOK_KINDS];
 	char **annotations;        /* "key=value", NULL-terminated */
+	struct oci_seccomp *seccomp; /* NULL = none */
 };
 
 /* Parses config.json text.  require_process: `create`/`run` need a process

@@ -37,7 +37,7 @@ int main(void)
 	struct rerr *err = NULL;
 	struct oci_spec *s;
 
-	TAP_PLAN(24);
+	TAP_PLAN(30);
 	s = oci_spec_parse(good, strlen(good), true, &err);
 	TAP_OK(s != NULL, "a full config parses (%s)", err ? err->msg : "ok");
 	if (!s)
@@ -77,6 +77,41 @@ int main(void)
 		strcat(deep, "[");
 	TAP_OK(refused(deep, "config.json"), "deep nesting is refused, not a stack overflow");
 	free(deep);
+
+#define SC_PRE "{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"]}," \
+	       "\"linux\":{\"seccomp\":"
+	static const char sc_good[] = SC_PRE
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,"
+		"\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"],"
+		"\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\",\"SECCOMP_FILTER_FLAG_LOG\"],"
+		"\"syscalls\":[{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+		"{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_KILL_PROCESS\",\"args\":[{\"index\":1,"
+		"\"value\":18446744073709551615,\"valueTwo\":3,\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]}}}";
+	s = oci_spec_parse(sc_good, strlen(sc_good), true, &err);
+	TAP_OK(s && s->seccomp && s->seccomp->default_action == OCI_SCMP_ERRNO &&
+	       s->seccomp->has_default_errno_ret && s->seccomp->default_errno_ret == 38 &&
+	       s->seccomp->flags == (OCI_SCMP_FLAG_TSYNC | OCI_SCMP_FLAG_LOG) &&
+	       s->seccomp->n_syscalls == 2 && !strcmp(s->seccomp->syscalls[0].names[1], "write") &&
+	       s->seccomp->syscalls[1].action == OCI_SCMP_KILL_PROCESS &&
+	       s->seccomp->syscalls[1].n_args == 1 && s->seccomp->syscalls[1].args[0].index == 1 &&
+	       s->seccomp->syscalls[1].args[0].value == UINT64_MAX &&
+	       s->seccomp->syscalls[1].args[0].value_two == 3 &&
+	       s->seccomp->syscalls[1].args[0].op == OCI_SCMP_MASKED_EQ, "linux.seccomp (%s)",
+	       err ? err->msg : "ok");
+	oci_spec_free(s);
+	TAP_OK(refused(SC_PRE "{\"defaultAction\":\"SCMP_ACT_NOPE\"}}}", "SCMP_ACT_NOPE"),
+	       "seccomp: unknown action");
+	TAP_OK(refused(SC_PRE "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+		       "[\"a\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}}}", "listenerPath"),
+	       "seccomp: NOTIFY without a listener");
+	TAP_OK(refused(SC_PRE "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"X\"]}}}",
+		       "flag `X`"), "seccomp: unknown flag");
+	TAP_OK(refused(SC_PRE "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+		       "[\"a\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"op\":\"LT\"}]}]}}}",
+		       "operator `LT`"), "seccomp: unknown operator");
+	TAP_OK(refused(SC_PRE "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+		       "[\"a\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":6,"
+		       "\"op\":\"SCMP_CMP_EQ\"}]}]}}}", "out of range"), "seccomp: arg index over 5");
 
 	TAP_OK(container_id_validate("abc-1.2_3+x", NULL) == 0, "valid id");
 	TAP_OK(container_id_validate("../x", NULL) < 0 && container_id_validate("", NULL) < 0 &&
