@@ -215,3 +215,32 @@ drun() {
 	# the cgroup goes with the container
 	wait_for 10 "! ls -d /sys/fs/cgroup/*/docker/$id 2>/dev/null | grep -q ."
 }
+
+@test "docker: the default seccomp profile is applied; unconfined and a custom profile work" {
+	run drun runuml-busybox grep '^Seccomp:' /proc/self/status
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Seccomp:"*"2" ]]
+	# the default profile refuses unshare(CLONE_NEWUSER) without CAP_SYS_ADMIN
+	run drun runuml-busybox unshare -U true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Operation not permitted"* ]]
+	run drun --security-opt seccomp=unconfined runuml-busybox grep '^Seccomp:' /proc/self/status
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Seccomp:"*"0" ]]
+	cat > "$BATS_TEST_TMPDIR/nomkdir.json" <<'JSON'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}
+JSON
+	run drun --security-opt "seccomp=$BATS_TEST_TMPDIR/nomkdir.json" runuml-busybox \
+		sh -c 'mkdir /tmp/d'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Operation not permitted"* ]]
+	# docker exec runs under the container's profile
+	docker run --runtime=uml -d --name sc-exec --security-opt "seccomp=$BATS_TEST_TMPDIR/nomkdir.json" \
+		runuml-busybox sleep 60 2>/dev/null
+	run docker exec sc-exec sh -c 'grep "^Seccomp:" /proc/self/status; mkdir /tmp/e'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Seccomp:"*"2"* ]]
+	[[ "$output" == *"Operation not permitted"* ]]
+	docker rm -f sc-exec >/dev/null
+}

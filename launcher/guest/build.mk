@@ -2,7 +2,7 @@
 # packed (alone) into the initrd the kernel boots from.
 GUEST_INIT_SRCS := launcher/guest/init_main.c launcher/guest/container_mounts.c \
                    launcher/guest/container_process.c launcher/guest/guest_proc.c launcher/guest/guest_net.c lib/nl_route.c \
-                   launcher/guest/guest_cgroup.c lib/ctl_proto.c lib/fdpass.c lib/ctl_chan.c \
+                   launcher/guest/guest_cgroup.c launcher/guest/guest_seccomp.c lib/ctl_proto.c lib/fdpass.c lib/ctl_chan.c \
                    lib/rerr.c lib/fsutil.c $(LIB_OCI_SRCS)
 GUEST_INIT   := $(BUILD)/guest/runuml-init
 INITRD       := $(LIBEXEC)/initrd.img
@@ -10,7 +10,7 @@ GEN_INIT_CPIO := $(BUILD)/tools/gen_init_cpio
 
 $(GUEST_INIT): $(call objs,$(GUEST_INIT_SRCS))
 	@mkdir -p $(dir $@)
-	$(CC) -static -o $@ $^ $(ALL_LDFLAGS) -Wl,-Bstatic -ljson-c
+	$(CC) -static -o $@ $^ $(ALL_LDFLAGS) -Wl,-Bstatic -ljson-c -lseccomp
 
 $(GEN_INIT_CPIO): $(BUILD)/kernel/gen_init_cpio.c
 	@mkdir -p $(dir $@)

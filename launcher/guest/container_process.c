@@ -205,11 +205,22 @@ static void setup_stdio(const struct child_pipes *p)
 
 /* What every process of the container goes through once it sees the
  * container's file system: limits, identity, cwd, no_new_privs, then the
- * PATH lookup.  Returns the executable's path in `path`. */
-static void finish_process(const struct oci_process *proc, int status_w, char *path, size_t size)
+ * PATH lookup.  Returns the executable's path in `path`.
+ *
+ * linux.seccomp (runc's standard_init_linux.go): compiled here, so a profile
+ * libseccomp rejects fails before "prepared".  Without no_new_privs loading
+ * a filter needs CAP_SYS_ADMIN, so it is loaded before the identity and
+ * capabilities change; otherwise as late as possible: the returned filter is
+ * loaded by the caller right before execve. */
+static void *finish_process(const struct oci_process *proc, const struct oci_seccomp *sc,
+			    int status_w, char *path, size_t size)
 {
+	struct rerr *err = NULL;
+	void *filter = NULL;
 	char msg[1024];
 
+	if (sc && !(filter = guest_seccomp_build(sc, &err)))
+		child_fail(status_w, "%s", err->msg);
 	set_rlimits(proc, status_w);
 	if (proc->has_oom_score_adj) {
 		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
@@ -217,6 +228,11 @@ static void finish_process(const struct oci_process *proc, int status_w, char *p
 			dprintf(fd, "%d", proc->oom_score_adj);
 			close(fd);
 		}
+	}
+	if (filter && !proc->no_new_privileges) {
+		if (guest_seccomp_load(filter, &err) < 0)
+			child_fail(status_w, "%s", err->msg);
+		filter = NULL;
 	}
 	set_identity(proc, status_w);
 	umask(proc->umask >= 0 ? (mode_t)proc->umask : 022);
@@ -227,6 +243,16 @@ static void finish_process(const struct oci_process *proc, int status_w, char *p
 		child_fail(status_w, "cannot set no_new_privs: %s", strerror(errno));
 	if (lookup_exec(proc->args[0], proc->env, path, size, msg, sizeof(msg)) < 0)
 		child_fail(status_w, "%s", msg);
+	return filter;
+}
+
+/* The last step before execve. */
+static void load_filter(void *filter, int status_w)
+{
+	struct rerr *err = NULL;
+
+	if (filter && guest_seccomp_load(filter, &err) < 0)
+		child_fail(status_w, "%s", err->msg);
 }
 
 void container_child(const struct launch_doc *d, const struct child_pipes *p)
@@ -252,7 +278,7 @@ void container_child(const struct launch_doc *d, const struct child_pipes *p)
 		child_fail(p->status_w, "%s", err->msg);
 	if (p->terminal)
 		setup_terminal(p);
-	finish_process(proc, p->status_w, path, sizeof(path));
+	void *filter = finish_process(proc, s->seccomp, p->status_w, path, sizeof(path));
 
 	/* prepared: wait for START (runc's exec fifo) */
 	if (write(p->status_w, "R", 1) != 1)
@@ -260,12 +286,13 @@ void container_child(const struct launch_doc *d, const struct child_pipes *p)
 	if (read(p->start_r, &go, 1) != 1)
 		_exit(127);
 	close(p->start_r);
+	load_filter(filter, p->status_w);
 	execve(path, proc->args, proc->env);
 	child_fail(p->status_w, "exec: \"%s\": %s", proc->args[0], strerror(errno));
 }
 
-void exec_child(const struct oci_process *proc, const struct exec_ns *ns,
-		const struct child_pipes *p)
+void exec_child(const struct oci_process *proc, const struct oci_seccomp *sc,
+		const struct exec_ns *ns, const struct child_pipes *p)
 {
 	static const int types[] = { CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNS };
 	char path[4096];
@@ -284,7 +311,8 @@ void exec_child(const struct oci_process *proc, const struct exec_ns *ns,
 	setup_stdio(p);
 	if (p->terminal)
 		setup_terminal(p);
-	finish_process(proc, p->status_w, path, sizeof(path));
+	void *filter = finish_process(proc, sc, p->status_w, path, sizeof(path));
+	load_filter(filter, p->status_w);
 	execve(path, proc->args, proc->env);
 	child_fail(p->status_w, "exec: \"%s\": %s", proc->args[0], strerror(errno));
 }

@@ -3,7 +3,8 @@
  *   init_main.c          boot, control channel, event loop, power-off
  *   container_mounts.c   the container's file-system view (root, mounts, /dev)
  *   container_process.c  the container process: credentials, limits, exec
- *   guest_cgroup.c       the container's cgroup: limits (update), stats */
+ *   guest_cgroup.c       the container's cgroup: limits (update), stats
+ *   guest_seccomp.c      linux.seccomp, compiled with libseccomp */
 #ifndef RUNUML_GUEST_H
 #define RUNUML_GUEST_H
 
@@ -43,9 +44,16 @@ struct exec_ns {
 	int root;       /* /proc/<container>/root */
 };
 
-/* An additional process in the container (runuml exec).  Never returns. */
-__attribute__((noreturn)) void exec_child(const struct oci_process *proc, const struct exec_ns *ns,
+/* An additional process in the container (runuml exec), under the
+ * container's seccomp profile (sc, may be NULL).  Never returns. */
+__attribute__((noreturn)) void exec_child(const struct oci_process *proc,
+					  const struct oci_seccomp *sc, const struct exec_ns *ns,
 					  const struct child_pipes *p);
+
+/* guest_seccomp.c: compiles linux.seccomp (a libseccomp filter context, or
+ * NULL with *err set) and loads it (releasing the context). */
+void *guest_seccomp_build(const struct oci_seccomp *sc, struct rerr **err);
+int guest_seccomp_load(void *filter, struct rerr **err);
 
 /* Writes a one-line error to the status pipe and exits 127. */
 __attribute__((noreturn)) void child_fail(int status_w, const char *fmt, ...)

@@ -274,7 +274,7 @@ static void spawn_exec(struct init_state *st, uint32_t id, uint16_t flags, const
 		child_reset_signals();
 		close(st->ch.fd);
 		close(cp.start_w_parent);
-		exec_child(&proc, &ns, &cp);
+		exec_child(&proc, st->doc->spec->seccomp, &ns, &cp);
 	}
 	if (self_pidns >= 0)
 		setns(self_pidns, CLONE_NEWPID);
