@@ -35,6 +35,15 @@ int cmd_features(const struct global_opts *g, int argc, char **argv, struct rerr
 		"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
 		"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
 		"CAP_CHECKPOINT_RESTORE", NULL };
+	/* linux.seccomp, applied inside the guest (launcher/guest/guest_seccomp.c) */
+	static const char *const sc_actions[] = { "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO",
+		"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+		"SCMP_ACT_TRACE", "SCMP_ACT_TRAP", NULL };
+	static const char *const sc_ops[] = { "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
+		"SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL };
+	static const char *const sc_archs[] = { "SCMP_ARCH_X86_64", NULL };
+	static const char *const sc_flags[] = { "SECCOMP_FILTER_FLAG_LOG",
+		"SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_TSYNC", NULL };
 	struct json_object *o, *linux_, *cg, *sc, *ann, *off;
 
 	if (argc > 1)
@@ -57,7 +66,12 @@ int cmd_features(const struct global_opts *g, int argc, char **argv, struct rerr
 	json_object_object_add(cg, "systemd", json_object_new_boolean(0));
 	json_object_object_add(cg, "systemdUser", json_object_new_boolean(0));
 	json_object_object_add(linux_, "cgroup", cg);
-	json_object_object_add(sc, "enabled", json_object_new_boolean(0));
+	json_object_object_add(sc, "enabled", json_object_new_boolean(1));
+	json_object_object_add(sc, "actions", strings(sc_actions));
+	json_object_object_add(sc, "operators", strings(sc_ops));
+	json_object_object_add(sc, "archs", strings(sc_archs));
+	json_object_object_add(sc, "knownFlags", strings(sc_flags));
+	json_object_object_add(sc, "supportedFlags", strings(sc_flags));
 	json_object_object_add(linux_, "seccomp", sc);
 	json_object_object_add(off, "enabled", json_object_new_boolean(0));
 	json_object_object_add(linux_, "apparmor", json_object_get(off));

@@ -42,9 +42,14 @@ setup() {
 		and (length >= 41)' "$BATS_TEST_TMPDIR/f.json"
 }
 
-@test "features: cgroup v2 only, no seccomp, apparmor or selinux on the host side" {
+@test "features: cgroup v2 only, seccomp inside the guest, no apparmor or selinux" {
 	jq -e '.linux.cgroup == {v1: false, v2: true, systemd: false, systemdUser: false}' "$BATS_TEST_TMPDIR/f.json"
-	jq -e '.linux.seccomp.enabled == false and .linux.apparmor.enabled == false
+	jq -e '.linux.seccomp.enabled == true and (.linux.seccomp.actions | index("SCMP_ACT_ERRNO") != null)
+		and (.linux.seccomp.actions | index("SCMP_ACT_NOTIFY") == null)
+		and .linux.seccomp.archs == ["SCMP_ARCH_X86_64"]
+		and (.linux.seccomp.operators | length == 7)
+		and (.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_TSYNC") != null)' "$BATS_TEST_TMPDIR/f.json"
+	jq -e '.linux.apparmor.enabled == false
 		and .linux.selinux.enabled == false' "$BATS_TEST_TMPDIR/f.json"
 }
 
