@@ -125,6 +125,20 @@ static __attribute__((noreturn)) void pid_ns_reaper(const char *kernel, char **a
 		 * independent, so only the heap, mmap and stack bases lose
 		 * their randomization, in this one confined process. */
 		personality(ADDR_NO_RANDOMIZE);
+		/* UML is one CPU, and every guest system call and page fault is
+		 * a ptrace ping-pong between the kernel and a guest process:
+		 * on one host CPU that is a context switch, across two it is a
+		 * wake-up of an idle CPU each way (several times slower on a
+		 * VM host).  The kernel and its guest processes (its children)
+		 * stay on the CPU the sandbox started on, which spreads
+		 * sandboxes as the host's scheduler placed their monitors. */
+		int cpu = sched_getcpu();
+		cpu_set_t one;
+		CPU_ZERO(&one);
+		if (cpu >= 0) {
+			CPU_SET(cpu, &one);
+			sched_setaffinity(0, sizeof(one), &one);
+		}
 		execv(kernel, argv);
 		dprintf(2, "runuml-monitor: cannot execute kernel `%s`: %s\n", kernel, strerror(errno));
 		_exit(127);
